@@ -1,0 +1,107 @@
+package dev.flarekv.storage;
+
+import dev.flarekv.protocol.model.KeyPage;
+import dev.flarekv.protocol.model.KvEntry;
+import dev.flarekv.protocol.model.Namespace;
+import dev.flarekv.protocol.model.NamespaceRef;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The storage SPI: namespaces and their key-value pairs, with expiration.
+ *
+ * <p>Contract shared by every engine (checked by {@code KvStoreContractTest}):
+ *
+ * <ul>
+ *   <li>Inputs are already validated by {@code KvValidator}; the store only rejects what it alone
+ *       can know (unknown namespace, duplicate title) with a {@link
+ *       dev.flarekv.protocol.error.KvException}.
+ *   <li>An entry is invisible to every read from the instant {@code now >= expiration} ({@link
+ *       KvEntry#isExpiredAt}), whether or not the sweeper has run.
+ *   <li>Keys are ordered by the unsigned bytes of their UTF-8 encoding.
+ *   <li>A put replaces value, metadata and expiration together. Writes are durable once the call
+ *       returns (write-ahead log), and visible to every later read (read-your-writes).
+ *   <li>Key operations on a namespace that does not exist in the given account throw {@code
+ *       NAMESPACE_NOT_FOUND}.
+ *   <li>Engine failures surface as {@link StoreException} (unchecked).
+ * </ul>
+ *
+ * Implementations are thread-safe. Calls may block on disk: never call them on an event loop.
+ */
+public interface KvStore extends AutoCloseable {
+
+  /**
+   * Creates a namespace with a fresh random 32-hex id.
+   *
+   * @throws dev.flarekv.protocol.error.KvException DUPLICATE_TITLE if the account already has a
+   *     namespace with this title; TOO_MANY_NAMESPACES past {@code KvLimits.MAX_NAMESPACES}
+   */
+  Namespace createNamespace(String accountId, String title);
+
+  /** The namespace, if it exists and belongs to the account. */
+  Optional<Namespace> namespace(NamespaceRef ref);
+
+  /** All namespaces of the account, in no particular order. */
+  List<Namespace> namespaces(String accountId);
+
+  /**
+   * Changes the title; the id and the data stay.
+   *
+   * @throws dev.flarekv.protocol.error.KvException NAMESPACE_NOT_FOUND, DUPLICATE_TITLE (renaming
+   *     to its own current title succeeds)
+   */
+  Namespace renameNamespace(NamespaceRef ref, String title);
+
+  /**
+   * Deletes the namespace and every pair in it. A write racing with the delete never leaves pairs
+   * behind.
+   *
+   * @throws dev.flarekv.protocol.error.KvException NAMESPACE_NOT_FOUND
+   */
+  void deleteNamespace(NamespaceRef ref);
+
+  /** The live (unexpired) entry for the key. */
+  Optional<KvEntry> get(NamespaceRef ref, String key);
+
+  /**
+   * The live entries for the keys (duplicates collapse); missing and expired keys are absent from
+   * the map.
+   */
+  Map<String, KvEntry> getAll(NamespaceRef ref, Collection<String> keys);
+
+  /** Stores the entry, replacing any previous value, metadata and expiration of the key. */
+  void put(NamespaceRef ref, KvEntry entry);
+
+  /** Stores all entries atomically (all or none). A key given twice ends with the later entry. */
+  void putAll(NamespaceRef ref, List<KvEntry> entries);
+
+  /** Deletes the key; deleting a missing key succeeds. */
+  void delete(NamespaceRef ref, String key);
+
+  /** Deletes all keys atomically; missing keys are ignored. */
+  void deleteAll(NamespaceRef ref, Collection<String> keys);
+
+  /**
+   * Lists live keys starting with {@code prefix}, in UTF-8 byte order.
+   *
+   * @param prefix "" for all keys
+   * @param startAfter when non-null, only keys strictly after this one are returned
+   * @param limit the page size, 1..1000
+   */
+  KeyPage list(NamespaceRef ref, String prefix, String startAfter, int limit);
+
+  /**
+   * Physically removes up to {@code maxDeletes} expired entries, found through the expiry index
+   * (never a full scan), in expiration order. An entry rewritten with a later or no expiration
+   * since it was indexed is kept. Also drops index entries that no longer match a record.
+   *
+   * @return how many expired entries were deleted
+   */
+  int sweepExpired(int maxDeletes);
+
+  /** Flushes and releases everything; further calls throw {@link StoreException}. */
+  @Override
+  void close();
+}
