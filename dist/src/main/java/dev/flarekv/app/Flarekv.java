@@ -1,0 +1,55 @@
+package dev.flarekv.app;
+
+import dev.flarekv.server.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code flarekv} command: {@code serve} runs the server. This module only assembles the
+ * command tree, so that {@code cli} never depends on {@code server} or {@code storage}.
+ */
+@Command(
+    name = "flarekv",
+    mixinStandardHelpOptions = true,
+    versionProvider = Flarekv.Version.class,
+    description = "A self-hosted key-value server that speaks Cloudflare Workers KV.",
+    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Flarekv implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The command line with flarekv's error handling: one line on stderr, no stack trace. */
+  public static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Flarekv());
+    cmd.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+          commandLine.getErr().println("flarekv: " + message);
+          commandLine.getErr().flush();
+          return 1;
+        });
+    return cmd;
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    if (code != 0 || args.length == 0 || !args[0].equals("serve")) {
+      System.exit(code);
+    }
+  }
+
+  /** Reports the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Flarekv.class.getPackage().getImplementationVersion();
+      return new String[] {"flarekv " + (v == null ? "development build" : v)};
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.flarekv.server;
+
+import dev.flarekv.protocol.validation.KvLimits;
+import dev.flarekv.server.api.AccountEndpoint;
+import dev.flarekv.server.api.BulkEndpoint;
+import dev.flarekv.server.api.KeysEndpoint;
+import dev.flarekv.server.api.NamespacesEndpoint;
+import dev.flarekv.server.api.RestApi;
+import dev.flarekv.server.api.ValuesEndpoint;
+import dev.flarekv.server.auth.TokenAuthenticator;
+import dev.flarekv.server.http.KvServerInitializer;
+import dev.flarekv.server.http.RestDispatcher;
+import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.StoreConfig;
+import dev.flarekv.storage.expiry.ExpirySweeper;
+import dev.flarekv.storage.metrics.MeteredKvStore;
+import dev.flarekv.storage.rocks.RocksKvStores;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.InstantSource;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flarekv server: the RocksDB store, the expiry sweeper, the storage executor and the Netty
+ * listener, started together and stopped in reverse order.
+ */
+public final class KvServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KvServer.class);
+
+  /** Bodies up to the bulk-write limit plus room for JSON framing. */
+  static final int MAX_BODY_BYTES = (int) KvLimits.MAX_BULK_WRITE_BODY_BYTES + 1024 * 1024;
+
+  private static final int IDLE_SECONDS = 120;
+  private static final int SWEEP_BATCH = 10_000;
+
+  private final ServerConfig config;
+  private final KvStore store;
+  private final ExpirySweeper sweeper;
+  private final ThreadPoolExecutor storageExecutor;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final PrometheusMeterRegistry registry;
+  private final Channel channel;
+  private volatile boolean ready;
+
+  private KvServer(ServerConfig config, InstantSource clock) throws InterruptedException {
+    this.config = config;
+    TokenAuthenticator auth = new TokenAuthenticator(config.apiTokens());
+    InetAddress bindAddress = resolve(config.host());
+    if (auth.isOpen() && !bindAddress.isLoopbackAddress()) {
+      throw new IllegalArgumentException(
+          "refusing to bind to non-loopback address "
+              + config.host()
+              + " without an API token: pass --api-token or set FLAREKV_API_TOKEN");
+    }
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    KvStore opened =
+        RocksKvStores.open(
+            config.dataDir(),
+            new StoreConfig(config.syncWrites(), StoreConfig.DEFAULT_BLOCK_CACHE_BYTES),
+            clock);
+    this.store = new MeteredKvStore(opened, registry);
+    this.sweeper = new ExpirySweeper(store, config.sweepInterval(), SWEEP_BATCH);
+    this.storageExecutor = storageExecutor(config.storageThreads());
+    RestApi api =
+        new RestApi(
+            new NamespacesEndpoint(store),
+            new KeysEndpoint(store),
+            new ValuesEndpoint(store, clock),
+            new BulkEndpoint(store, clock),
+            new AccountEndpoint(config.accountId()));
+    RestDispatcher dispatcher = new RestDispatcher(api, auth, registry, () -> ready);
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    try {
+      this.channel =
+          new ServerBootstrap()
+              .group(bossGroup, workerGroup)
+              .channel(NioServerSocketChannel.class)
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new KvServerInitializer(
+                      dispatcher, storageExecutor, MAX_BODY_BYTES, IDLE_SECONDS))
+              .bind(new InetSocketAddress(bindAddress, config.port()))
+              .sync()
+              .channel();
+    } catch (RuntimeException | InterruptedException e) {
+      shutdownQuietly();
+      throw e;
+    }
+    sweeper.start();
+    if (auth.isOpen()) {
+      log.warn("no API token configured: the REST API is open to anyone on this machine");
+    }
+    ready = true;
+  }
+
+  /** Opens the store and binds the listener; returns once the server accepts requests. */
+  public static KvServer start(ServerConfig config) throws InterruptedException {
+    return start(config, InstantSource.system());
+  }
+
+  /** As {@link #start(ServerConfig)} with an injected clock (tests). */
+  public static KvServer start(ServerConfig config, InstantSource clock)
+      throws InterruptedException {
+    return new KvServer(config, clock);
+  }
+
+  /** The bound REST port (useful with port 0). */
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** The base URL to give wrangler as {@code CLOUDFLARE_API_BASE_URL}. */
+  public String apiBaseUrl() {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return "http://" + host + ":" + port() + RestApi.PREFIX;
+  }
+
+  /** The store behind the server (tests and embedding). */
+  public KvStore store() {
+    return store;
+  }
+
+  /** The metrics registry. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight storage work finish (bounded wait), stops the
+   * sweeper and closes RocksDB.
+   */
+  @Override
+  public void close() {
+    ready = false;
+    channel.close().awaitUninterruptibly();
+    shutdownQuietly();
+  }
+
+  private void shutdownQuietly() {
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    sweeper.close();
+    storageExecutor.shutdown();
+    try {
+      if (!storageExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("storage work still running after 10 s; closing anyway");
+        storageExecutor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    bossGroup.terminationFuture().awaitUninterruptibly();
+    store.close();
+    registry.close();
+  }
+
+  private static ThreadPoolExecutor storageExecutor(int threads) {
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(4096),
+            r -> {
+              Thread t = new Thread(r, "flarekv-storage-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    return executor;
+  }
+
+  private static InetAddress resolve(String host) {
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve host " + host, e);
+    }
+  }
+}

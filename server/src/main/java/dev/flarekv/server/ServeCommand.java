@@ -1,0 +1,124 @@
+package dev.flarekv.server;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flarekv serve}: runs the server until SIGINT/SIGTERM. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Start the flarekv server (Cloudflare KV REST API v4 over embedded RocksDB).")
+public final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--host",
+      defaultValue = ServerConfig.DEFAULT_HOST,
+      description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8790",
+      description = "REST API port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".flarekv/data",
+      description = "RocksDB data directory (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--api-token",
+      description =
+          "Bearer token the API accepts; repeatable. Also read from FLAREKV_API_TOKEN. Without"
+              + " one the server runs open and only binds to loopback.")
+  List<String> apiTokens = new ArrayList<>();
+
+  @Option(
+      names = "--sync",
+      description = "fsync the write-ahead log on every write (survives power loss).")
+  boolean sync;
+
+  @Option(
+      names = "--sweep-interval",
+      defaultValue = "PT10S",
+      converter = DurationConverter.class,
+      description = "How often expired keys are physically removed, e.g. 10s, 500ms, PT1M.")
+  Duration sweepInterval;
+
+  @Option(
+      names = "--account-id",
+      defaultValue = ServerConfig.DEFAULT_ACCOUNT_ID,
+      description = "Account reported to wrangler's account discovery (default: ${DEFAULT-VALUE}).")
+  String accountId;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> tokens = new ArrayList<>(apiTokens);
+    String envToken = System.getenv("FLAREKV_API_TOKEN");
+    if (envToken != null && !envToken.isBlank()) {
+      tokens.add(envToken.trim());
+    }
+    ServerConfig config =
+        ServerConfig.defaults()
+            .withHost(host)
+            .withPort(port)
+            .withDataDir(dataDir)
+            .withApiTokens(tokens)
+            .withSyncWrites(sync)
+            .withSweepInterval(sweepInterval)
+            .withAccountId(accountId);
+    PrintWriter out = spec.commandLine().getOut();
+    KvServer server = KvServer.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "flarekv-shutdown"));
+    out.println(
+        "flarekv listening: CLOUDFLARE_API_BASE_URL="
+            + server.apiBaseUrl()
+            + " (data: "
+            + config.dataDir().toAbsolutePath()
+            + ")");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** Parses {@code 10s}, {@code 500ms}, {@code 2m} or ISO-8601 {@code PT10S}. */
+  static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+      if (v.startsWith("pt") || v.startsWith("p")) {
+        return Duration.parse(value.trim().toUpperCase(java.util.Locale.ROOT));
+      }
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      if (v.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
+      if (v.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
+      return Duration.ofSeconds(Long.parseLong(v));
+    }
+  }
+}

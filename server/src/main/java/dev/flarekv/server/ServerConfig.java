@@ -1,0 +1,122 @@
+package dev.flarekv.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything {@link KvServer} needs to start.
+ *
+ * @param host the address to bind the REST API to (default 127.0.0.1)
+ * @param port the REST port; 0 picks a free one
+ * @param dataDir where RocksDB keeps its files
+ * @param apiTokens bearer tokens accepted by the REST API; empty = open (loopback only)
+ * @param syncWrites fsync every write before acknowledging it
+ * @param sweepInterval how often the expiry sweeper runs
+ * @param accountId the account reported by {@code /memberships} (wrangler's account discovery)
+ * @param storageThreads size of the pool that runs storage calls off the event loop
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    List<String> apiTokens,
+    boolean syncWrites,
+    Duration sweepInterval,
+    String accountId,
+    int storageThreads) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8790;
+  public static final Path DEFAULT_DATA_DIR = Path.of(".flarekv", "data");
+  public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(10);
+  public static final String DEFAULT_ACCOUNT_ID = "f1a2e4b0000000000000000000000001";
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    apiTokens = List.copyOf(apiTokens);
+    Objects.requireNonNull(sweepInterval, "sweepInterval");
+    Objects.requireNonNull(accountId, "accountId");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535: " + port);
+    }
+    if (storageThreads < 1) {
+      throw new IllegalArgumentException("storageThreads must be >= 1: " + storageThreads);
+    }
+    if (sweepInterval.isNegative() || sweepInterval.isZero()) {
+      throw new IllegalArgumentException("sweepInterval must be positive: " + sweepInterval);
+    }
+  }
+
+  /** Defaults: 127.0.0.1:8790, ./.flarekv/data, no tokens, WAL without fsync, 10 s sweeps. */
+  public static ServerConfig defaults() {
+    return new ServerConfig(
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        DEFAULT_DATA_DIR,
+        List.of(),
+        false,
+        DEFAULT_SWEEP_INTERVAL,
+        DEFAULT_ACCOUNT_ID,
+        Math.max(4, 4 * Runtime.getRuntime().availableProcessors()));
+  }
+
+  public ServerConfig withHost(String value) {
+    return new ServerConfig(
+        value, port, dataDir, apiTokens, syncWrites, sweepInterval, accountId, storageThreads);
+  }
+
+  public ServerConfig withPort(int value) {
+    return new ServerConfig(
+        host, value, dataDir, apiTokens, syncWrites, sweepInterval, accountId, storageThreads);
+  }
+
+  public ServerConfig withDataDir(Path value) {
+    return new ServerConfig(
+        host, port, value, apiTokens, syncWrites, sweepInterval, accountId, storageThreads);
+  }
+
+  public ServerConfig withApiTokens(List<String> value) {
+    return new ServerConfig(
+        host, port, dataDir, value, syncWrites, sweepInterval, accountId, storageThreads);
+  }
+
+  public ServerConfig withSyncWrites(boolean value) {
+    return new ServerConfig(
+        host, port, dataDir, apiTokens, value, sweepInterval, accountId, storageThreads);
+  }
+
+  public ServerConfig withSweepInterval(Duration value) {
+    return new ServerConfig(
+        host, port, dataDir, apiTokens, syncWrites, value, accountId, storageThreads);
+  }
+
+  public ServerConfig withAccountId(String value) {
+    return new ServerConfig(
+        host, port, dataDir, apiTokens, syncWrites, sweepInterval, value, storageThreads);
+  }
+
+  @Override
+  public String toString() {
+    // never print tokens
+    return "ServerConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", apiTokens="
+        + apiTokens.size()
+        + " configured, syncWrites="
+        + syncWrites
+        + ", sweepInterval="
+        + sweepInterval
+        + ", accountId="
+        + accountId
+        + ", storageThreads="
+        + storageThreads
+        + "]";
+  }
+}

@@ -1,0 +1,52 @@
+package dev.flarekv.server.api;
+
+import dev.flarekv.protocol.envelope.ApiResponse;
+import dev.flarekv.protocol.envelope.ResultInfo;
+import dev.flarekv.protocol.error.ErrorCode;
+import java.util.Map;
+
+/**
+ * What an endpoint answers: either a JSON body (usually the Cloudflare envelope) or raw bytes, with
+ * a status and extra headers.
+ *
+ * @param status the HTTP status
+ * @param contentType the content type of {@code body}
+ * @param body the bytes to send (not copied)
+ * @param headers extra response headers
+ */
+public record ApiReply(int status, String contentType, byte[] body, Map<String, String> headers) {
+
+  static final String JSON = "application/json";
+  static final String OCTETS = "application/octet-stream";
+
+  /** 200 with the success envelope around {@code result}. */
+  public static ApiReply ok(Object result) {
+    return new ApiReply(200, JSON, ApiResponse.ok(result).toJson(), Map.of());
+  }
+
+  /** 200 with the success envelope and {@code result_info}. */
+  public static ApiReply ok(Object result, ResultInfo info) {
+    return new ApiReply(200, JSON, ApiResponse.ok(result, info).toJson(), Map.of());
+  }
+
+  /** The failure envelope with the code's status. */
+  public static ApiReply error(ErrorCode code, String message) {
+    return new ApiReply(
+        code.httpStatus(), JSON, ApiResponse.error(code, message).toJson(), Map.of());
+  }
+
+  /** 200 with raw bytes and no envelope. */
+  public static ApiReply bytes(byte[] body, Map<String, String> headers) {
+    return new ApiReply(200, OCTETS, body, headers);
+  }
+
+  /** 200 with a JSON document that is not an envelope. */
+  public static ApiReply json(byte[] body) {
+    return new ApiReply(200, JSON, body, Map.of());
+  }
+
+  /** A reply with extra headers. */
+  public ApiReply withHeaders(Map<String, String> extra) {
+    return new ApiReply(status, contentType, body, extra);
+  }
+}

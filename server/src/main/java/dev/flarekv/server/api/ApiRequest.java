@@ -1,0 +1,84 @@
+package dev.flarekv.server.api;
+
+import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.protocol.validation.KvValidator;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One HTTP request as the endpoints see it: method, the raw (still percent-encoded) path split into
+ * segments, the decoded query and the body. The body buffer belongs to the request handler, which
+ * releases it after the endpoint returns; endpoints must copy what they keep.
+ *
+ * @param method the HTTP method
+ * @param rawPath the path exactly as on the request line, without query
+ * @param query form-decoded query parameters (the first value of each name wins)
+ * @param headers the request headers
+ * @param body the request body, possibly empty
+ */
+public record ApiRequest(
+    HttpMethod method,
+    String rawPath,
+    Map<String, String> query,
+    HttpHeaders headers,
+    ByteBuf body) {
+
+  /** Splits a request target into raw path and decoded query. */
+  public static ApiRequest of(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body) {
+    String target = uri;
+    if (target.startsWith("http://") || target.startsWith("https://")) {
+      // absolute-form request target (RFC 9112 3.2.2): keep the path only
+      int slash = target.indexOf('/', target.indexOf("//") + 2);
+      target = slash < 0 ? "/" : target.substring(slash);
+    }
+    int hash = target.indexOf('#');
+    if (hash >= 0) {
+      target = target.substring(0, hash);
+    }
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    Map<String, String> query = q < 0 ? Map.of() : parseQuery(target.substring(q + 1));
+    return new ApiRequest(method, path, query, headers, body);
+  }
+
+  static Map<String, String> parseQuery(String raw) {
+    if (raw.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> params = new HashMap<>();
+    int start = 0;
+    while (start <= raw.length()) {
+      int amp = raw.indexOf('&', start);
+      int end = amp < 0 ? raw.length() : amp;
+      if (end > start) {
+        String pair = raw.substring(start, end);
+        int eq = pair.indexOf('=');
+        String name = KvValidator.decodeQueryComponent(eq < 0 ? pair : pair.substring(0, eq));
+        String value = eq < 0 ? "" : KvValidator.decodeQueryComponent(pair.substring(eq + 1));
+        params.putIfAbsent(name, value);
+      }
+      if (amp < 0) {
+        break;
+      }
+      start = amp + 1;
+    }
+    if (params.size() > 64) {
+      throw ErrorCode.INVALID_REQUEST.exception("too many query parameters");
+    }
+    return Collections.unmodifiableMap(params);
+  }
+
+  /** A query parameter, or null when absent. */
+  public String param(String name) {
+    return query.get(name);
+  }
+
+  /** A header value, or null. */
+  public String header(String name) {
+    return headers.get(name);
+  }
+}

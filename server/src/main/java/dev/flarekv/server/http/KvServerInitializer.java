@@ -1,0 +1,39 @@
+package dev.flarekv.server.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline of one connection, top to bottom. */
+public final class KvServerInitializer extends ChannelInitializer<SocketChannel> {
+  /** Request line limit: a 512-byte key percent-encoded is at most 1,536 characters. */
+  static final int MAX_INITIAL_LINE_BYTES = 16 * 1024;
+
+  /** Header block limit. */
+  static final int MAX_HEADER_BYTES = 64 * 1024;
+
+  private final KvRouteHandler routeHandler;
+  private final int maxBodyBytes;
+  private final int idleSeconds;
+
+  public KvServerInitializer(
+      KvRouteHandler.Dispatcher dispatcher, Executor executor, int maxBodyBytes, int idleSeconds) {
+    this.routeHandler = new KvRouteHandler(dispatcher, executor);
+    this.maxBodyBytes = maxBodyBytes;
+    this.idleSeconds = idleSeconds;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ch.pipeline()
+        .addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS))
+        .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 64 * 1024))
+        .addLast("keepAlive", new HttpServerKeepAliveHandler())
+        .addLast("aggregator", new BodyLimitAggregator(maxBodyBytes))
+        .addLast("route", routeHandler);
+  }
+}

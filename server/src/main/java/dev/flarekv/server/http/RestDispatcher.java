@@ -1,0 +1,94 @@
+package dev.flarekv.server.http;
+
+import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.server.api.ApiReply;
+import dev.flarekv.server.api.ApiRequest;
+import dev.flarekv.server.api.RestApi;
+import dev.flarekv.server.auth.TokenAuthenticator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The REST listener's request pipeline after HTTP decoding: health and metrics, authentication,
+ * routing, the endpoint call and its timer.
+ */
+public final class RestDispatcher implements KvRouteHandler.Dispatcher {
+  private final RestApi api;
+  private final TokenAuthenticator auth;
+  private final PrometheusMeterRegistry registry;
+  private final BooleanSupplier ready;
+
+  public RestDispatcher(
+      RestApi api,
+      TokenAuthenticator auth,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready) {
+    this.api = api;
+    this.auth = auth;
+    this.registry = registry;
+    this.ready = ready;
+  }
+
+  @Override
+  public ApiReply dispatch(ApiRequest request) {
+    String path = request.rawPath();
+    if (path.equals("/healthz")) {
+      return health();
+    }
+    if (path.equals("/metrics")) {
+      return new ApiReply(
+          200,
+          "text/plain; version=0.0.4; charset=utf-8",
+          registry.scrape().getBytes(StandardCharsets.UTF_8),
+          Map.of());
+    }
+    long start = System.nanoTime();
+    String route = "unmatched";
+    ApiReply reply;
+    try {
+      if (!path.equals(RestApi.PREFIX) && !path.startsWith(RestApi.PREFIX + "/")) {
+        throw ErrorCode.NO_ROUTE.exception("No route for that URI");
+      }
+      if (!auth.authenticate(request.header(HttpHeaderNames.AUTHORIZATION.toString()))) {
+        throw ErrorCode.AUTHENTICATION.exception("Authentication error");
+      }
+      RestApi.Route matched = api.route(request);
+      route = matched.name();
+      reply = matched.call().handle(request);
+    } catch (Throwable t) {
+      reply = KvErrorMapper.reply(t);
+    }
+    record(registry, route, request.method(), reply.status(), System.nanoTime() - start);
+    return reply;
+  }
+
+  private ApiReply health() {
+    if (ready.getAsBoolean()) {
+      return new ApiReply(
+          200,
+          "application/json",
+          "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8),
+          Map.of());
+    }
+    return ApiReply.error(ErrorCode.UNAVAILABLE, "starting or stopping");
+  }
+
+  private static void record(
+      MeterRegistry registry, String route, HttpMethod method, int status, long nanos) {
+    Timer.builder("flarekv.http.requests")
+        .description("REST API requests by route, method and outcome")
+        .tag("surface", "rest")
+        .tag("route", route)
+        .tag("method", method.name().length() > 10 ? "OTHER" : method.name())
+        .tag("status", Integer.toString(status))
+        .tag("outcome", status < 400 ? "success" : status < 500 ? "client_error" : "server_error")
+        .register(registry)
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+}
