@@ -1,0 +1,85 @@
+package dev.flarekv.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module boundaries, checked on the compiled main classes of every module (this module sees
+ * them all on its classpath).
+ */
+class ArchitectureTest {
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages("dev.flarekv");
+  }
+
+  @Test
+  void rocksdb_staysInsideStorageRocks() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.flarekv.storage.rocks..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.rocksdb..")
+        .because("RocksDB is an engine detail of storage.rocks (architecture rule 2)")
+        .check(classes);
+  }
+
+  @Test
+  void storage_doesNotUseNetty() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.flarekv.storage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.netty..")
+        .check(classes);
+  }
+
+  @Test
+  void protocol_dependsOnNothingOfOurs() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.flarekv.protocol..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.flarekv.storage..", "dev.flarekv.server..", "dev.flarekv.cli..", "io.netty..")
+        .check(classes);
+  }
+
+  @Test
+  void cli_talksHttpOnly() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.flarekv.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.flarekv.server..", "dev.flarekv.storage..", "org.rocksdb..", "io.netty..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void storage_doesNotKnowTheServer() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.flarekv.storage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.flarekv.server..", "dev.flarekv.cli..")
+        .check(classes);
+  }
+}
