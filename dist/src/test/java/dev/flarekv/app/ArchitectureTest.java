@@ -20,8 +20,22 @@ class ArchitectureTest {
     classes =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            // main classes only: skip test-classes dirs and the modules' test-jars
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("dev.flarekv");
+  }
+
+  @Test
+  void everyModuleIsImported() {
+    for (String pkg :
+        new String[] {
+          "dev.flarekv.protocol.validation",
+          "dev.flarekv.storage.rocks",
+          "dev.flarekv.server.http",
+          "dev.flarekv.app"
+        }) {
+      org.assertj.core.api.Assertions.assertThat(classes.containPackage(pkg)).as(pkg).isTrue();
+    }
   }
 
   @Test

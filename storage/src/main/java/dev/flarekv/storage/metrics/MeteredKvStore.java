@@ -1,0 +1,163 @@
+package dev.flarekv.storage.metrics;
+
+import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.protocol.error.KvException;
+import dev.flarekv.protocol.model.KeyPage;
+import dev.flarekv.protocol.model.KvEntry;
+import dev.flarekv.protocol.model.Namespace;
+import dev.flarekv.protocol.model.NamespaceRef;
+import dev.flarekv.storage.KvStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Decorator that times every call of any {@link KvStore}.
+ *
+ * <ul>
+ *   <li>{@value #OPERATIONS}: timer tagged {@code op} (the method name) and {@code outcome}: {@code
+ *       not_found} when a lookup found nothing or the namespace/key does not exist, {@code error}
+ *       for any other exception, {@code success} otherwise.
+ *   <li>{@value #SWEPT}: counter of expired pairs removed by {@link #sweepExpired}.
+ * </ul>
+ */
+public final class MeteredKvStore implements KvStore {
+  public static final String OPERATIONS = "flarekv.store.operations";
+  public static final String SWEPT = "flarekv.store.expired.swept";
+
+  private final KvStore delegate;
+  private final MeterRegistry registry;
+  private final Counter swept;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  public MeteredKvStore(KvStore delegate, MeterRegistry registry) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.swept =
+        Counter.builder(SWEPT)
+            .description("Expired pairs physically removed by the sweeper")
+            .register(registry);
+  }
+
+  @Override
+  public Namespace createNamespace(String accountId, String title) {
+    return timed("createNamespace", () -> delegate.createNamespace(accountId, title));
+  }
+
+  @Override
+  public Optional<Namespace> namespace(NamespaceRef ref) {
+    return timed("namespace", () -> delegate.namespace(ref), Optional::isEmpty);
+  }
+
+  @Override
+  public List<Namespace> namespaces(String accountId) {
+    return timed("namespaces", () -> delegate.namespaces(accountId));
+  }
+
+  @Override
+  public Namespace renameNamespace(NamespaceRef ref, String title) {
+    return timed("renameNamespace", () -> delegate.renameNamespace(ref, title));
+  }
+
+  @Override
+  public void deleteNamespace(NamespaceRef ref) {
+    run("deleteNamespace", () -> delegate.deleteNamespace(ref));
+  }
+
+  @Override
+  public Optional<KvEntry> get(NamespaceRef ref, String key) {
+    return timed("get", () -> delegate.get(ref, key), Optional::isEmpty);
+  }
+
+  @Override
+  public Map<String, KvEntry> getAll(NamespaceRef ref, Collection<String> keys) {
+    return timed("getAll", () -> delegate.getAll(ref, keys));
+  }
+
+  @Override
+  public void put(NamespaceRef ref, KvEntry entry) {
+    run("put", () -> delegate.put(ref, entry));
+  }
+
+  @Override
+  public void putAll(NamespaceRef ref, List<KvEntry> entries) {
+    run("putAll", () -> delegate.putAll(ref, entries));
+  }
+
+  @Override
+  public void delete(NamespaceRef ref, String key) {
+    run("delete", () -> delegate.delete(ref, key));
+  }
+
+  @Override
+  public void deleteAll(NamespaceRef ref, Collection<String> keys) {
+    run("deleteAll", () -> delegate.deleteAll(ref, keys));
+  }
+
+  @Override
+  public KeyPage list(NamespaceRef ref, String prefix, String startAfter, int limit) {
+    return timed("list", () -> delegate.list(ref, prefix, startAfter, limit));
+  }
+
+  @Override
+  public int sweepExpired(int maxDeletes) {
+    int deleted = timed("sweepExpired", () -> delegate.sweepExpired(maxDeletes));
+    swept.increment(deleted);
+    return deleted;
+  }
+
+  @Override
+  public void close() {
+    run("close", delegate::close);
+  }
+
+  private void run(String op, Runnable call) {
+    timed(
+        op,
+        () -> {
+          call.run();
+          return null;
+        });
+  }
+
+  private <T> T timed(String op, Supplier<T> call) {
+    return timed(op, call, result -> false);
+  }
+
+  private <T> T timed(String op, Supplier<T> call, Predicate<T> notFound) {
+    Timer.Sample sample = Timer.start(registry);
+    String outcome = "error";
+    try {
+      T result = call.get();
+      outcome = notFound.test(result) ? "not_found" : "success";
+      return result;
+    } catch (KvException e) {
+      boolean missing =
+          e.errorCode() == ErrorCode.NAMESPACE_NOT_FOUND
+              || e.errorCode() == ErrorCode.KEY_NOT_FOUND;
+      outcome = missing ? "not_found" : "error";
+      throw e;
+    } finally {
+      sample.stop(timer(op, outcome));
+    }
+  }
+
+  private Timer timer(String op, String outcome) {
+    return timers.computeIfAbsent(
+        op + '/' + outcome,
+        id ->
+            Timer.builder(OPERATIONS)
+                .description("Duration of storage calls")
+                .tag("op", op)
+                .tag("outcome", outcome)
+                .register(registry));
+  }
+}

@@ -1,0 +1,253 @@
+package dev.flarekv.storage.rocks;
+
+import dev.flarekv.storage.StoreConfig;
+import dev.flarekv.storage.StoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.rocksdb.AbstractImmutableNativeReference;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Owns every long-lived native object of one store: the database, its column families, their
+ * options, the block cache, the bloom filter and the shared {@link WriteOptions}. Nothing else
+ * creates or closes these; {@link #close()} releases them in the one order RocksDB accepts.
+ */
+final class RocksHandles implements AutoCloseable {
+  static final String NAMESPACES_CF = "namespaces";
+  static final String DATA_CF = "data";
+  static final String EXPIRY_CF = "expiry";
+
+  /** Values at least this large go to blob files, so compactions do not rewrite them. */
+  static final long MIN_BLOB_BYTES = 64L * 1024;
+
+  private static final long WRITE_BUFFER_BYTES = 64L * 1024 * 1024;
+  private static final int MAX_OPEN_FILES = 512;
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  final Path dir;
+  final RocksDB db;
+  final ColumnFamilyHandle namespaces;
+  final ColumnFamilyHandle data;
+  final ColumnFamilyHandle expiry;
+  final WriteOptions writeOptions;
+
+  private final ColumnFamilyHandle defaultFamily;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions defaultOptions;
+  private final ColumnFamilyOptions dataOptions;
+  private final ColumnFamilyOptions indexOptions;
+  private final LRUCache blockCache;
+  private final BloomFilter bloomFilter;
+
+  private RocksHandles(Path dir, StoreConfig config, List<AutoCloseable> created)
+      throws RocksDBException {
+    this.dir = dir;
+    blockCache = track(created, new LRUCache(config.blockCacheBytes()));
+    bloomFilter = track(created, new BloomFilter(10));
+    dbOptions =
+        track(
+            created,
+            new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setMaxOpenFiles(MAX_OPEN_FILES)
+                .setMaxBackgroundJobs(2)
+                .setKeepLogFileNum(5)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL));
+    defaultOptions = track(created, new ColumnFamilyOptions());
+    dataOptions =
+        track(
+            created,
+            new ColumnFamilyOptions()
+                .setWriteBufferSize(WRITE_BUFFER_BYTES)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setTableFormatConfig(tableConfig(true))
+                .setEnableBlobFiles(true)
+                .setMinBlobSize(MIN_BLOB_BYTES)
+                .setBlobCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setEnableBlobGarbageCollection(true));
+    indexOptions =
+        track(
+            created,
+            new ColumnFamilyOptions()
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setTableFormatConfig(tableConfig(false)));
+    writeOptions = track(created, new WriteOptions().setSync(config.syncWrites()));
+
+    List<ColumnFamilyDescriptor> descriptors =
+        List.of(
+            new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, defaultOptions),
+            new ColumnFamilyDescriptor(bytes(NAMESPACES_CF), indexOptions),
+            new ColumnFamilyDescriptor(bytes(DATA_CF), dataOptions),
+            new ColumnFamilyDescriptor(bytes(EXPIRY_CF), indexOptions));
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+    created.add(db);
+    created.addAll(handles);
+    defaultFamily = handles.get(0);
+    namespaces = handles.get(1);
+    data = handles.get(2);
+    expiry = handles.get(3);
+  }
+
+  /** The block-based table format: shared cache; bloom filter only for point lookups on data. */
+  private BlockBasedTableConfig tableConfig(boolean bloom) {
+    BlockBasedTableConfig table =
+        new BlockBasedTableConfig()
+            .setBlockCache(blockCache)
+            .setCacheIndexAndFilterBlocks(true)
+            .setPinL0FilterAndIndexBlocksInCache(true);
+    return bloom ? table.setFilterPolicy(bloomFilter) : table;
+  }
+
+  /**
+   * Opens (or creates) the store in {@code dir}. Fails with one clear line naming the directory
+   * when it cannot be used; never falls back to another location or to a fresh store.
+   */
+  static RocksHandles open(Path dir, StoreConfig config) {
+    prepareDirectory(dir);
+    List<AutoCloseable> created = new ArrayList<>();
+    try {
+      return new RocksHandles(dir, config, created);
+    } catch (RocksDBException e) {
+      closeQuietly(created);
+      throw new StoreException(
+          "Cannot open store in " + dir + ": " + e.getMessage(), e, isOutOfSpace(e));
+    } catch (RuntimeException | Error e) {
+      closeQuietly(created);
+      throw e;
+    }
+  }
+
+  private static void prepareDirectory(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new StoreException("Cannot open store in " + dir + ": not a directory", null);
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StoreException("Cannot create store directory " + dir + ": " + e, e);
+    }
+    if (!Files.isReadable(dir) || !Files.isWritable(dir)) {
+      throw new StoreException("Cannot open store in " + dir + ": directory is not writable", null);
+    }
+    // Without CURRENT, RocksDB would create a fresh database next to (and later delete) the files
+    // of a damaged one. Refuse instead, so an operator can look at it.
+    if (!Files.exists(dir.resolve("CURRENT")) && containsDatabaseFiles(dir)) {
+      throw new StoreException(
+          "Cannot open store in " + dir + ": database files present but CURRENT is missing", null);
+    }
+  }
+
+  private static boolean containsDatabaseFiles(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(file -> file.getFileName().toString())
+          .anyMatch(
+              name ->
+                  name.startsWith("MANIFEST-")
+                      || name.endsWith(".sst")
+                      || name.endsWith(".log")
+                      || name.endsWith(".blob"));
+    } catch (IOException e) {
+      throw new StoreException("Cannot read store directory " + dir + ": " + e, e);
+    }
+  }
+
+  /** Wraps an engine failure; RocksDBException never leaves this package. */
+  StoreException wrap(String op, RocksDBException e) {
+    return new StoreException("Error while " + op + " in store " + dir, e, isOutOfSpace(e));
+  }
+
+  static boolean isOutOfSpace(RocksDBException e) {
+    Status status = e.getStatus();
+    if (status != null && status.getSubCode() == Status.SubCode.NoSpace) {
+      return true;
+    }
+    String text =
+        (String.valueOf(e.getMessage()) + " " + (status == null ? "" : status.getState()))
+            .toLowerCase(Locale.ROOT);
+    return (status == null || status.getCode() == Status.Code.IOError)
+        && (text.contains("no space") || text.contains("enospc"));
+  }
+
+  /** For tests: every native object owned here. */
+  List<AbstractImmutableNativeReference> nativeHandles() {
+    return List.of(
+        expiry,
+        data,
+        namespaces,
+        defaultFamily,
+        db,
+        writeOptions,
+        dbOptions,
+        defaultOptions,
+        dataOptions,
+        indexOptions,
+        bloomFilter,
+        blockCache);
+  }
+
+  /**
+   * Important: do not rearrange. Column family handles must be closed before the database that
+   * created them; the database before the options it was opened with; the column family options
+   * before the cache and filter their table factories point to. WriteOptions is independent but
+   * must outlive every write, so it goes after the database.
+   */
+  @Override
+  public void close() {
+    expiry.close();
+    data.close();
+    namespaces.close();
+    defaultFamily.close();
+    db.close();
+    writeOptions.close();
+    dbOptions.close();
+    defaultOptions.close();
+    dataOptions.close();
+    indexOptions.close();
+    bloomFilter.close();
+    blockCache.close();
+  }
+
+  private static <T extends AutoCloseable> T track(List<AutoCloseable> created, T resource) {
+    created.add(resource);
+    return resource;
+  }
+
+  /** Closes in reverse creation order after a failed open. */
+  private static void closeQuietly(List<AutoCloseable> created) {
+    for (int i = created.size() - 1; i >= 0; i--) {
+      try {
+        created.get(i).close();
+      } catch (Exception ignored) {
+        // already failing; the original exception is the one to report
+      }
+    }
+  }
+
+  private static byte[] bytes(String name) {
+    return name.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,368 @@
+package dev.flarekv.storage.rocks;
+
+import dev.flarekv.protocol.model.KeyInfo;
+import dev.flarekv.protocol.model.KeyPage;
+import dev.flarekv.protocol.model.KvEntry;
+import dev.flarekv.protocol.model.Namespace;
+import dev.flarekv.protocol.model.NamespaceRef;
+import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.StoreException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RocksDB engine: key operations on top of {@link RocksHandles} (native objects), {@link
+ * RocksNamespaces} (catalog) and {@link RocksExpirySweep} (physical expiry). Layout and invariants:
+ * docs/storage-layout.md.
+ *
+ * <p>Locking, outermost first: {@link #lifecycle} (read side per call, write side in close), the
+ * namespace lock (read side per key operation, write side when the namespace is deleted), then the
+ * key stripes (writers and the sweeper, ascending order). Reads take no stripe.
+ */
+final class RocksKvStore implements KvStore {
+  private static final Logger log = LoggerFactory.getLogger(RocksKvStore.class);
+  private static final byte[] EMPTY = new byte[0];
+  private static final int STRIPES = 1024;
+
+  private final RocksHandles handles;
+  private final InstantSource clock;
+  private final RocksNamespaces catalog;
+  private final StripedLocks stripes = new StripedLocks(STRIPES);
+  private final TrackedIterator.Registry iterators = new TrackedIterator.Registry();
+  private final RocksExpirySweep sweep;
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed; // guarded by lifecycle
+
+  RocksKvStore(RocksHandles handles, InstantSource clock) throws RocksDBException {
+    this.handles = handles;
+    this.clock = clock;
+    this.catalog = RocksNamespaces.load(handles);
+    this.sweep = new RocksExpirySweep(handles, stripes, iterators, clock);
+  }
+
+  /** A step that may fail inside RocksDB. */
+  @FunctionalInterface
+  private interface Step<T> {
+    T run() throws RocksDBException;
+  }
+
+  /** A key operation on a namespace that is known to exist for its whole duration. */
+  @FunctionalInterface
+  private interface SpaceStep<T> {
+    T run(RocksNamespaces.Space space) throws RocksDBException;
+  }
+
+  // ---------------------------------------------------------------- namespaces
+
+  @Override
+  public Namespace createNamespace(String accountId, String title) {
+    return call("create namespace", () -> catalog.create(accountId, title));
+  }
+
+  @Override
+  public Optional<Namespace> namespace(NamespaceRef ref) {
+    return call(
+        "get namespace",
+        () -> Optional.ofNullable(catalog.find(ref)).map(space -> space.namespace));
+  }
+
+  @Override
+  public List<Namespace> namespaces(String accountId) {
+    return call("list namespaces", () -> catalog.list(accountId));
+  }
+
+  @Override
+  public Namespace renameNamespace(NamespaceRef ref, String title) {
+    return call("rename namespace", () -> catalog.rename(ref, title));
+  }
+
+  @Override
+  public void deleteNamespace(NamespaceRef ref) {
+    call(
+        "delete namespace",
+        () -> {
+          catalog.delete(ref);
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Override
+  public Optional<KvEntry> get(NamespaceRef ref, String key) {
+    return inNamespace(
+        ref,
+        "get",
+        space -> {
+          byte[] record = handles.db.get(handles.data, KeyCodec.dataKey(space.id, key));
+          return Optional.ofNullable(live(key, record, clock.millis()));
+        });
+  }
+
+  @Override
+  public Map<String, KvEntry> getAll(NamespaceRef ref, Collection<String> keys) {
+    return inNamespace(
+        ref,
+        "bulk get keys",
+        space -> {
+          List<String> names = new ArrayList<>(new LinkedHashSet<>(keys));
+          List<byte[]> dataKeys = new ArrayList<>(names.size());
+          names.forEach(name -> dataKeys.add(KeyCodec.dataKey(space.id, name)));
+          List<ColumnFamilyHandle> families = Collections.nCopies(names.size(), handles.data);
+          List<byte[]> records = handles.db.multiGetAsList(families, dataKeys);
+          long now = clock.millis();
+          Map<String, KvEntry> result = new LinkedHashMap<>();
+          for (int i = 0; i < names.size(); i++) {
+            KvEntry entry = live(names.get(i), records.get(i), now);
+            if (entry != null) {
+              result.put(names.get(i), entry);
+            }
+          }
+          return result;
+        });
+  }
+
+  @Override
+  public KeyPage list(NamespaceRef ref, String prefix, String startAfter, int limit) {
+    return inNamespace(ref, "list keys", space -> listPage(space, prefix, startAfter, limit));
+  }
+
+  /**
+   * Seeks to the first key after both the prefix start and {@code startAfter}, then reads only the
+   * record headers (expiration and metadata) through a fixed buffer, never the values. One live key
+   * beyond the page decides {@code listComplete}.
+   */
+  private KeyPage listPage(RocksNamespaces.Space space, String prefix, String startAfter, int limit)
+      throws RocksDBException {
+    long now = clock.millis();
+    byte[] start = KeyCodec.dataKey(space.id, prefix);
+    byte[] seek = start;
+    if (startAfter != null) {
+      byte[] after = KeyCodec.successor(KeyCodec.dataKey(space.id, startAfter));
+      if (Arrays.compareUnsigned(after, start) > 0) {
+        seek = after;
+      }
+    }
+    List<KeyInfo> keys = new ArrayList<>(Math.min(limit, 1000));
+    boolean complete = true;
+    byte[] header = new byte[ValueCodec.HEADER_BUFFER_BYTES];
+    try (Slice upper = new Slice(KeyCodec.prefixEnd(start));
+        ReadOptions readOptions = new ReadOptions().setIterateUpperBound(upper);
+        TrackedIterator it = iterators.open(handles.db, handles.data, readOptions)) {
+      for (it.seek(seek); it.isValid(); it.next()) {
+        int size = it.value(header);
+        if (KvEntry.isExpiredAt(ValueCodec.expiration(header), now)) {
+          continue;
+        }
+        if (keys.size() == limit) {
+          complete = false;
+          break;
+        }
+        String name = KeyCodec.keyName(it.key());
+        KeyInfo info = ValueCodec.decodeKeyInfo(name, header, Math.min(size, header.length));
+        keys.add(info != null ? info : ValueCodec.decodeKeyInfo(name, it.value(), size));
+      }
+      if (!it.isValid()) {
+        it.checkStatus();
+      }
+    }
+    return new KeyPage(keys, complete);
+  }
+
+  private static KvEntry live(String key, byte[] record, long nowMillis) {
+    if (record == null || KvEntry.isExpiredAt(ValueCodec.expiration(record), nowMillis)) {
+      return null;
+    }
+    return ValueCodec.decode(key, record);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  @Override
+  public void put(NamespaceRef ref, KvEntry entry) {
+    write(ref, "put", List.of(entry), List.of());
+  }
+
+  @Override
+  public void putAll(NamespaceRef ref, List<KvEntry> entries) {
+    write(ref, "bulk put keys", entries, List.of());
+  }
+
+  @Override
+  public void delete(NamespaceRef ref, String key) {
+    write(ref, "remove key", List.of(), List.of(key));
+  }
+
+  @Override
+  public void deleteAll(NamespaceRef ref, Collection<String> keys) {
+    write(ref, "bulk remove keys", List.of(), keys);
+  }
+
+  /**
+   * Every write is one batch (atomic, WAL-logged) under the stripes of its keys, so the sweeper
+   * never judges a record that is being replaced. Later entries for the same key win.
+   */
+  private void write(NamespaceRef ref, String op, List<KvEntry> puts, Collection<String> deletes) {
+    inNamespace(
+        ref,
+        op,
+        space -> {
+          List<byte[]> dataKeys = new ArrayList<>(puts.size() + deletes.size());
+          puts.forEach(entry -> dataKeys.add(KeyCodec.dataKey(space.id, entry.key())));
+          deletes.forEach(key -> dataKeys.add(KeyCodec.dataKey(space.id, key)));
+          long lowestExpiration = Long.MAX_VALUE;
+          int[] held = stripes.lock(dataKeys);
+          try (WriteBatch batch = new WriteBatch()) {
+            for (int i = 0; i < puts.size(); i++) {
+              KvEntry entry = puts.get(i);
+              batch.put(handles.data, dataKeys.get(i), ValueCodec.encode(entry));
+              if (entry.expires()) {
+                batch.put(
+                    handles.expiry, KeyCodec.expiryKey(entry.expiration(), dataKeys.get(i)), EMPTY);
+                lowestExpiration = Math.min(lowestExpiration, entry.expiration());
+              }
+            }
+            for (int i = puts.size(); i < dataKeys.size(); i++) {
+              batch.delete(handles.data, dataKeys.get(i));
+            }
+            handles.db.write(handles.writeOptions, batch);
+          } finally {
+            stripes.unlock(held);
+          }
+          if (lowestExpiration != Long.MAX_VALUE) {
+            sweep.indexed(lowestExpiration);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public int sweepExpired(int maxDeletes) {
+    return call("sweeping expired keys", () -> sweep.sweep(maxDeletes));
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private <T> T inNamespace(NamespaceRef ref, String op, SpaceStep<T> step) {
+    return call(
+        op,
+        () -> {
+          RocksNamespaces.Space space = catalog.require(ref, op);
+          space.lock.readLock().lock();
+          try {
+            if (space.deleted) {
+              throw RocksNamespaces.notFound(op);
+            }
+            return step.run(space);
+          } finally {
+            space.lock.readLock().unlock();
+          }
+        });
+  }
+
+  private <T> T call(String op, Step<T> step) {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new StoreException("store is closed", null);
+      }
+      return step.run();
+    } catch (RocksDBException e) {
+      throw handles.wrap(op, e);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /** Waits for running calls, syncs the WAL, closes leftover iterators, then the native handles. */
+  @Override
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        handles.db.flushWal(true);
+      } catch (RocksDBException e) {
+        log.warn("Could not sync the write-ahead log of store {}", handles.dir, e);
+      }
+      iterators.closeAll();
+      handles.close();
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- test hooks
+
+  int openIteratorCount() {
+    return iterators.size();
+  }
+
+  RocksHandles handles() {
+    return handles;
+  }
+
+  /** Records in the data column family, expired ones included. */
+  long rawDataCount() {
+    return call("counting records", () -> count(handles.data));
+  }
+
+  /** Entries in the expiry index. */
+  long rawIndexCount() {
+    return call("counting index entries", () -> count(handles.expiry));
+  }
+
+  private long count(ColumnFamilyHandle family) throws RocksDBException {
+    long n = 0;
+    try (ReadOptions readOptions = new ReadOptions().setFillCache(false);
+        TrackedIterator it = iterators.open(handles.db, family, readOptions)) {
+      it.seek(EMPTY);
+      for (; it.isValid(); it.next()) {
+        n++;
+      }
+      it.checkStatus();
+    }
+    return n;
+  }
+
+  /** Live SST bytes of the data and expiry column families. */
+  long sstBytes() {
+    return call(
+        "reading sst size",
+        () ->
+            handles.db.getLongProperty(handles.data, "rocksdb.total-sst-files-size")
+                + handles.db.getLongProperty(handles.expiry, "rocksdb.total-sst-files-size"));
+  }
+
+  /** Flushes the memtables to SST files. */
+  void flush() {
+    call(
+        "flushing",
+        () -> {
+          try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
+            handles.db.flush(options, List.of(handles.data, handles.expiry));
+          }
+          return null;
+        });
+  }
+}

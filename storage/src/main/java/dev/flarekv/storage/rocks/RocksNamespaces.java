@@ -1,0 +1,212 @@
+package dev.flarekv.storage.rocks;
+
+import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.protocol.error.KvException;
+import dev.flarekv.protocol.model.Namespace;
+import dev.flarekv.protocol.model.NamespaceRef;
+import dev.flarekv.storage.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The namespace catalog: a copy of the {@code namespaces} column family held in memory (loaded at
+ * open), written through on every change. Create, rename and delete run under one catalog lock,
+ * which makes the per-account title and count checks race-free.
+ *
+ * <p>Record value: {@code version(1) ++ accountIdLength(2, big-endian) ++ utf8(accountId) ++
+ * utf8(title)}.
+ */
+final class RocksNamespaces {
+  /** kv-semantics N4. */
+  static final int MAX_NAMESPACES_PER_ACCOUNT =
+      dev.flarekv.protocol.validation.KvLimits.MAX_NAMESPACES;
+
+  private static final byte RECORD_VERSION = 1;
+
+  /**
+   * One live namespace. Key operations hold the read side of {@link #lock} from the existence check
+   * to the end of their write; deletion takes the write side and sets {@link #deleted}, so no write
+   * can land after the namespace's range was deleted.
+   */
+  static final class Space {
+    final byte[] id;
+    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    volatile Namespace namespace;
+    boolean deleted; // guarded by lock
+
+    Space(byte[] id, Namespace namespace) {
+      this.id = id;
+      this.namespace = namespace;
+    }
+  }
+
+  private final RocksHandles handles;
+  private final SecureRandom random = new SecureRandom();
+  private final ReentrantLock catalogLock = new ReentrantLock();
+  private final Map<String, Space> byId = new ConcurrentHashMap<>();
+  // account id -> title -> space; guarded by catalogLock
+  private final Map<String, Map<String, Space>> byAccount = new HashMap<>();
+
+  private RocksNamespaces(RocksHandles handles) {
+    this.handles = handles;
+  }
+
+  static RocksNamespaces load(RocksHandles handles) throws RocksDBException {
+    RocksNamespaces catalog = new RocksNamespaces(handles);
+    try (ReadOptions readOptions = new ReadOptions();
+        RocksIterator it = handles.db.newIterator(handles.namespaces, readOptions)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        byte[] id = it.key();
+        catalog.add(new Space(id, decode(KeyCodec.formatId(id), it.value())));
+      }
+      it.status();
+    }
+    return catalog;
+  }
+
+  /** The namespace if it exists in the account, else null. */
+  Space find(NamespaceRef ref) {
+    Space space = byId.get(ref.namespaceId());
+    return space != null && space.namespace.accountId().equals(ref.accountId()) ? space : null;
+  }
+
+  Space require(NamespaceRef ref, String op) {
+    Space space = find(ref);
+    if (space == null) {
+      throw notFound(op);
+    }
+    return space;
+  }
+
+  static KvException notFound(String op) {
+    return ErrorCode.NAMESPACE_NOT_FOUND.exception(op + ": 'namespace not found'");
+  }
+
+  List<Namespace> list(String accountId) {
+    List<Namespace> result = new ArrayList<>();
+    for (Space space : byId.values()) {
+      if (space.namespace.accountId().equals(accountId)) {
+        result.add(space.namespace);
+      }
+    }
+    return result;
+  }
+
+  Namespace create(String accountId, String title) throws RocksDBException {
+    catalogLock.lock();
+    try {
+      Map<String, Space> owned = byAccount.getOrDefault(accountId, Map.of());
+      if (owned.containsKey(title)) {
+        throw ErrorCode.DUPLICATE_TITLE.exception();
+      }
+      if (owned.size() >= MAX_NAMESPACES_PER_ACCOUNT) {
+        throw ErrorCode.TOO_MANY_NAMESPACES.exception();
+      }
+      byte[] id = new byte[KeyCodec.ID_BYTES];
+      String hex;
+      do {
+        random.nextBytes(id);
+        hex = KeyCodec.formatId(id);
+      } while (byId.containsKey(hex));
+      Namespace namespace = new Namespace(hex, accountId, title);
+      handles.db.put(handles.namespaces, handles.writeOptions, id, encode(namespace));
+      add(new Space(id, namespace));
+      return namespace;
+    } finally {
+      catalogLock.unlock();
+    }
+  }
+
+  Namespace rename(NamespaceRef ref, String title) throws RocksDBException {
+    catalogLock.lock();
+    try {
+      Space space = require(ref, "rename namespace");
+      Namespace old = space.namespace;
+      if (old.title().equals(title)) {
+        return old;
+      }
+      Map<String, Space> owned = byAccount.get(old.accountId());
+      if (owned.containsKey(title)) {
+        throw ErrorCode.DUPLICATE_TITLE.exception();
+      }
+      Namespace renamed = new Namespace(old.id(), old.accountId(), title);
+      handles.db.put(handles.namespaces, handles.writeOptions, space.id, encode(renamed));
+      owned.remove(old.title());
+      owned.put(title, space);
+      space.namespace = renamed;
+      return renamed;
+    } finally {
+      catalogLock.unlock();
+    }
+  }
+
+  /**
+   * Removes the namespace record and every data record of the namespace in one atomic batch. Index
+   * entries of the deleted records are left to the sweeper, which drops them when it finds no
+   * record.
+   */
+  void delete(NamespaceRef ref) throws RocksDBException {
+    catalogLock.lock();
+    try {
+      Space space = require(ref, "delete namespace");
+      space.lock.writeLock().lock();
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.deleteRange(handles.data, space.id, KeyCodec.prefixEnd(space.id));
+        batch.delete(handles.namespaces, space.id);
+        handles.db.write(handles.writeOptions, batch);
+        space.deleted = true;
+        byId.remove(space.namespace.id());
+        byAccount.get(space.namespace.accountId()).remove(space.namespace.title());
+      } finally {
+        space.lock.writeLock().unlock();
+      }
+    } finally {
+      catalogLock.unlock();
+    }
+  }
+
+  private void add(Space space) {
+    byId.put(space.namespace.id(), space);
+    byAccount
+        .computeIfAbsent(space.namespace.accountId(), account -> new HashMap<>())
+        .put(space.namespace.title(), space);
+  }
+
+  static byte[] encode(Namespace namespace) {
+    byte[] account = namespace.accountId().getBytes(StandardCharsets.UTF_8);
+    byte[] title = namespace.title().getBytes(StandardCharsets.UTF_8);
+    if (account.length > 0xFFFF) {
+      throw new IllegalArgumentException("account id too long: " + account.length + " bytes");
+    }
+    byte[] record = new byte[3 + account.length + title.length];
+    record[0] = RECORD_VERSION;
+    record[1] = (byte) (account.length >>> 8);
+    record[2] = (byte) account.length;
+    System.arraycopy(account, 0, record, 3, account.length);
+    System.arraycopy(title, 0, record, 3 + account.length, title.length);
+    return record;
+  }
+
+  static Namespace decode(String id, byte[] record) {
+    if (record.length < 3 || record[0] != RECORD_VERSION) {
+      throw new StoreException("Unsupported namespace record for " + id, null);
+    }
+    int accountLength = (record[1] & 0xFF) << 8 | (record[2] & 0xFF);
+    String account = new String(record, 3, accountLength, StandardCharsets.UTF_8);
+    int titleOffset = 3 + accountLength;
+    String title =
+        new String(record, titleOffset, record.length - titleOffset, StandardCharsets.UTF_8);
+    return new Namespace(id, account, title);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.flarekv.storage.expiry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flarekv.protocol.model.KvEntry;
+import dev.flarekv.protocol.model.NamespaceRef;
+import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.StoreException;
+import dev.flarekv.storage.memory.InMemoryKvStore;
+import dev.flarekv.storage.testkit.MutableClock;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ExpirySweeperTest {
+
+  /** A store whose sweepExpired answers from a script; every other method is unsupported. */
+  private static final class ScriptedStore {
+    final Deque<Object> answers = new ArrayDeque<>();
+    final AtomicInteger calls = new AtomicInteger();
+    final Set<String> threads = ConcurrentHashMap.newKeySet();
+    final CountDownLatch afterFailure = new CountDownLatch(2);
+
+    KvStore proxy() {
+      InvocationHandler handler =
+          (proxy, method, args) -> {
+            if (!method.getName().equals("sweepExpired")) {
+              throw new UnsupportedOperationException(method.getName());
+            }
+            calls.incrementAndGet();
+            threads.add(Thread.currentThread().getName());
+            Object answer;
+            synchronized (answers) {
+              answer = answers.isEmpty() ? 0 : answers.poll();
+            }
+            afterFailure.countDown();
+            if (answer instanceof RuntimeException e) {
+              throw e;
+            }
+            return answer;
+          };
+      return (KvStore)
+          Proxy.newProxyInstance(
+              KvStore.class.getClassLoader(), new Class<?>[] {KvStore.class}, handler);
+    }
+  }
+
+  @Test
+  void runOnce_repeatsWhileBudgetIsUsed() {
+    ScriptedStore scripted = new ScriptedStore();
+    scripted.answers.addAll(List.of(10, 10, 3, 10));
+    try (ExpirySweeper sweeper = new ExpirySweeper(scripted.proxy(), Duration.ofHours(1), 10)) {
+      assertThat(sweeper.runOnce()).isEqualTo(23);
+      assertThat(scripted.calls).hasValue(3);
+    }
+  }
+
+  @Test
+  void runOnce_boundedRoundsPerTick() {
+    ScriptedStore scripted = new ScriptedStore();
+    for (int i = 0; i < 100; i++) {
+      scripted.answers.add(5);
+    }
+    try (ExpirySweeper sweeper = new ExpirySweeper(scripted.proxy(), Duration.ofHours(1), 5)) {
+      assertThat(sweeper.runOnce()).isEqualTo(5L * ExpirySweeper.MAX_ROUNDS_PER_TICK);
+      assertThat(scripted.calls).hasValue(ExpirySweeper.MAX_ROUNDS_PER_TICK);
+    }
+  }
+
+  @Test
+  void start_runsOnDaemonThread_survivesFailures() throws Exception {
+    ScriptedStore scripted = new ScriptedStore();
+    scripted.answers.add(new StoreException("disk on fire", null));
+    scripted.answers.add(1);
+    ExpirySweeper sweeper = new ExpirySweeper(scripted.proxy(), Duration.ofMillis(10), 10);
+    try (sweeper) {
+      sweeper.start();
+      assertThatThrownBy(sweeper::start).isInstanceOf(IllegalStateException.class);
+      assertThat(scripted.afterFailure.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+    int callsAtClose = scripted.calls.get();
+    Thread.sleep(50);
+    assertThat(scripted.calls).hasValue(callsAtClose);
+    assertThat(scripted.threads).containsExactly(ExpirySweeper.THREAD_NAME);
+  }
+
+  @Test
+  void sweepsRealStore() {
+    MutableClock clock = MutableClock.atSeconds(1000);
+    try (InMemoryKvStore store = new InMemoryKvStore(clock);
+        ExpirySweeper sweeper = new ExpirySweeper(store, Duration.ofSeconds(1), 2)) {
+      NamespaceRef ns = store.createNamespace("acc", "t").ref();
+      for (int i = 0; i < 5; i++) {
+        store.put(ns, new KvEntry("k" + i, new byte[0], null, 1060));
+      }
+      assertThat(sweeper.runOnce()).isZero();
+      clock.advanceSeconds(60);
+      assertThat(sweeper.runOnce()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void constructor_rejectsBadArguments() {
+    KvStore store = new ScriptedStore().proxy();
+    assertThatThrownBy(() -> new ExpirySweeper(store, Duration.ZERO, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ExpirySweeper(store, Duration.ofSeconds(1), 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

@@ -1,0 +1,155 @@
+package dev.flarekv.storage.rocks;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flarekv.protocol.model.KvEntry;
+import dev.flarekv.protocol.model.NamespaceRef;
+import dev.flarekv.storage.StoreConfig;
+import dev.flarekv.storage.expiry.ExpirySweeper;
+import dev.flarekv.storage.testkit.MutableClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Physical expiry at volume, against a real RocksDB with an injected clock. */
+class RocksExpirySweepTest {
+  private static final String ACCOUNT = "0123456789abcdef0123456789abcdef";
+  private static final long START = 1_000;
+  private static final int KEYS = 100_000;
+  private static final int SPREAD_SECONDS = 100;
+
+  @TempDir Path dir;
+  private final MutableClock clock = MutableClock.atSeconds(START);
+  private RocksKvStore store;
+  private NamespaceRef ns;
+
+  @BeforeEach
+  void open() {
+    store = (RocksKvStore) RocksKvStores.open(dir, StoreConfig.defaults(), clock);
+    ns = store.createNamespace(ACCOUNT, "expiring").ref();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private static String key(int i) {
+    String digits = Integer.toString(i);
+    return "key-" + "0".repeat(6 - digits.length()) + digits;
+  }
+
+  /**
+   * Key i expires at START + 60 + i % SPREAD_SECONDS, so expiration order differs from key order.
+   */
+  private void putExpiringKeys() {
+    byte[] value = new byte[100];
+    List<KvEntry> batch = new ArrayList<>();
+    for (int i = 0; i < KEYS; i++) {
+      value[i % value.length]++;
+      batch.add(new KvEntry(key(i), value.clone(), null, START + 60 + i % SPREAD_SECONDS));
+      if (batch.size() == 5_000) {
+        store.putAll(ns, batch);
+        batch.clear();
+      }
+    }
+  }
+
+  @Test
+  void sweep_removes100kExpiredRecords_keepsRewrittenOnes_andShrinksDisk() throws Exception {
+    putExpiringKeys();
+    store.put(ns, new KvEntry("forever", new byte[] {1}, null, 0));
+    store.flush();
+    long sstBefore = store.sstBytes();
+    assertThat(store.rawDataCount()).isEqualTo(KEYS + 1);
+    assertThat(store.rawIndexCount()).isEqualTo(KEYS);
+
+    clock.advanceSeconds(60 + SPREAD_SECONDS);
+    assertThat(store.list(ns, "key-", null, 10).keys()).isEmpty();
+
+    // The first round reaches expirations START+60 .. about +70; the keys below expire last.
+    assertThat(store.sweepExpired(10_000)).isEqualTo(10_000);
+    int lastExpiring = SPREAD_SECONDS - 1; // key-000099 expires at START + 60 + 99
+    store.put(ns, new KvEntry(key(lastExpiring), "no expiration".getBytes(UTF_8), null, 0));
+    long later = clock.seconds() + 3_600;
+    store.put(ns, new KvEntry(key(2 * SPREAD_SECONDS - 1), "later".getBytes(UTF_8), null, later));
+
+    // Meanwhile another thread rewrites 500 more late-expiring keys without expiration.
+    List<String> rewritten = new ArrayList<>();
+    for (int i = 3 * SPREAD_SECONDS - 1; rewritten.size() < 500; i += SPREAD_SECONDS) {
+      rewritten.add(key(i));
+    }
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    long swept;
+    try (ExpirySweeper sweeper = new ExpirySweeper(store, Duration.ofHours(1), 30_000)) {
+      Future<?> writes =
+          writer.submit(
+              () -> rewritten.forEach(k -> store.put(ns, new KvEntry(k, new byte[] {7}, null, 0))));
+      swept = sweeper.runOnce();
+      writes.get(30, TimeUnit.SECONDS);
+      swept += sweeper.runOnce();
+    } finally {
+      writer.shutdownNow();
+    }
+
+    int survivors = 1 + 2 + rewritten.size();
+    assertThat(store.rawDataCount()).isEqualTo(survivors);
+    // Stale and processed index entries are gone; only the later expiration is still indexed.
+    assertThat(store.rawIndexCount()).isEqualTo(1);
+    assertThat(10_000 + swept).isBetween((long) KEYS - 2 - rewritten.size(), (long) KEYS - 2);
+    assertThat(store.get(ns, key(lastExpiring)).orElseThrow().expires()).isFalse();
+    assertThat(store.get(ns, key(2 * SPREAD_SECONDS - 1)).orElseThrow().expiration())
+        .isEqualTo(later);
+    rewritten.forEach(k -> assertThat(store.get(ns, k)).isPresent());
+    assertThat(store.sweepExpired(10_000)).isZero();
+
+    // Compaction ran over the swept ranges: the SST files lost (almost) all of the dead records.
+    store.flush();
+    long sstAfter = store.sstBytes();
+    assertThat(sstAfter).isLessThan(sstBefore / 4);
+    assertThat(store.openIteratorCount()).isZero();
+  }
+
+  @Test
+  void sweep_isBoundedPerCall() {
+    for (int i = 0; i < 1_000; i++) {
+      store.put(ns, new KvEntry(key(i), new byte[0], null, START + 60));
+    }
+    clock.advanceSeconds(60);
+    assertThat(store.sweepExpired(300)).isEqualTo(300);
+    assertThat(store.rawDataCount()).isEqualTo(700);
+    assertThat(store.sweepExpired(0)).isZero();
+    assertThat(store.sweepExpired(1_000)).isEqualTo(700);
+    assertThat(store.rawIndexCount()).isZero();
+  }
+
+  @Test
+  void sweep_dropsIndexEntriesOfDeletedNamespace() {
+    store.put(ns, new KvEntry("k", new byte[0], null, START + 60));
+    store.deleteNamespace(ns);
+    clock.advanceSeconds(60);
+    assertThat(store.rawIndexCount()).isOne();
+    assertThat(store.sweepExpired(10)).isZero();
+    assertThat(store.rawIndexCount()).isZero();
+  }
+
+  @Test
+  void sweep_afterRestart_findsIndexOnDisk() {
+    store.put(ns, new KvEntry("k", new byte[0], null, START + 60));
+    store.close();
+    store = (RocksKvStore) RocksKvStores.open(dir, StoreConfig.defaults(), clock);
+    clock.advanceSeconds(60);
+    assertThat(store.sweepExpired(10)).isOne();
+    assertThat(store.rawDataCount()).isZero();
+  }
+}
