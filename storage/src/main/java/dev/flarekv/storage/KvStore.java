@@ -43,6 +43,12 @@ public interface KvStore extends AutoCloseable {
   /** The namespace, if it exists and belongs to the account. */
   Optional<Namespace> namespace(NamespaceRef ref);
 
+  /**
+   * The namespace with this id, whichever account owns it. Ids are random 128-bit values, unique
+   * across accounts; the binding surface uses this because workerd sends only the id.
+   */
+  Optional<Namespace> namespaceById(String namespaceId);
+
   /** All namespaces of the account, in no particular order. */
   List<Namespace> namespaces(String accountId);
 

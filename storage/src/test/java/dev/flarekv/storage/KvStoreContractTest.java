@@ -133,6 +133,17 @@ public abstract class KvStoreContractTest {
   }
 
   @Test
+  void namespaceById_findsAnyAccount_andForgetsDeleted() {
+    Namespace other = store.createNamespace(OTHER_ACCOUNT, "theirs");
+    assertThat(store.namespaceById(other.id())).contains(other);
+    assertThat(store.namespaceById(ns.namespaceId()).map(Namespace::accountId)).contains(ACCOUNT);
+    assertThat(store.namespaceById("00000000000000000000000000000000")).isEmpty();
+    assertThat(store.namespaceById("not-an-id")).isEmpty();
+    store.deleteNamespace(other.ref());
+    assertThat(store.namespaceById(other.id())).isEmpty();
+  }
+
+  @Test
   void keyOps_unknownNamespace_notFound() {
     NamespaceRef unknown = new NamespaceRef(ACCOUNT, "00000000000000000000000000000000");
     assertNamespaceNotFound(() -> store.get(unknown, "k"), "get");
@@ -200,13 +211,15 @@ public abstract class KvStoreContractTest {
         writers.add(
             pool.submit(
                 () -> {
-                  started.countDown();
                   for (int i = 0; ; i++) {
                     try {
                       if (i % 2 == 0) {
                         store.put(ns, entry("t" + thread + "-" + i, "v"));
                       } else {
                         store.putAll(ns, List.of(entry("b" + thread + "-" + i, "v")));
+                      }
+                      if (i == 0) {
+                        started.countDown(); // every writer is writing before the delete
                       }
                     } catch (KvException e) {
                       assertThat(e.errorCode()).isEqualTo(ErrorCode.NAMESPACE_NOT_FOUND);
@@ -215,7 +228,7 @@ public abstract class KvStoreContractTest {
                   }
                 }));
       }
-      started.await();
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       Thread.sleep(20);
       store.deleteNamespace(ns);
       for (Future<Integer> writer : writers) {
@@ -567,22 +580,25 @@ public abstract class KvStoreContractTest {
   @Test
   void putAll_isSeenWholeByConcurrentReaders() throws Exception {
     AtomicBoolean done = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger reads =
+        new java.util.concurrent.atomic.AtomicInteger();
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       store.putAll(ns, List.of(entry("a", "0"), entry("b", "0")));
       Future<Integer> reader =
           pool.submit(
               () -> {
-                int reads = 0;
                 while (!done.get()) {
                   Map<String, KvEntry> both = store.getAll(ns, List.of("a", "b"));
                   assertThat(new String(both.get("a").value(), UTF_8))
                       .isEqualTo(new String(both.get("b").value(), UTF_8));
-                  reads++;
+                  reads.incrementAndGet();
                 }
-                return reads;
+                return reads.get();
               });
-      for (int i = 1; i <= 2000; i++) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      // keep writing until the reader has overlapped with many writes (bounded in time)
+      for (int i = 1; (i <= 2000 || reads.get() < 200) && System.nanoTime() < deadline; i++) {
         store.putAll(ns, List.of(entry("a", "" + i), entry("b", "" + i)));
       }
       done.set(true);

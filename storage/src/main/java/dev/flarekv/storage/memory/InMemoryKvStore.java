@@ -119,6 +119,12 @@ public final class InMemoryKvStore implements KvStore {
   }
 
   @Override
+  public Optional<Namespace> namespaceById(String namespaceId) {
+    ensureOpen();
+    return Optional.ofNullable(spaces.get(namespaceId)).map(space -> space.namespace);
+  }
+
+  @Override
   public List<Namespace> namespaces(String accountId) {
     ensureOpen();
     List<Namespace> result = new ArrayList<>();

@@ -58,6 +58,11 @@ public final class MeteredKvStore implements KvStore {
   }
 
   @Override
+  public Optional<Namespace> namespaceById(String namespaceId) {
+    return timed("namespaceById", () -> delegate.namespaceById(namespaceId), Optional::isEmpty);
+  }
+
+  @Override
   public List<Namespace> namespaces(String accountId) {
     return timed("namespaces", () -> delegate.namespaces(accountId));
   }

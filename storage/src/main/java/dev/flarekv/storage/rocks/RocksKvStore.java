@@ -84,6 +84,13 @@ final class RocksKvStore implements KvStore {
   }
 
   @Override
+  public Optional<Namespace> namespaceById(String namespaceId) {
+    return call(
+        "get namespace",
+        () -> Optional.ofNullable(catalog.findById(namespaceId)).map(s -> s.namespace));
+  }
+
+  @Override
   public List<Namespace> namespaces(String accountId) {
     return call("list namespaces", () -> catalog.list(accountId));
   }

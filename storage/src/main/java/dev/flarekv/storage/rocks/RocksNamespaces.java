@@ -76,6 +76,10 @@ final class RocksNamespaces {
   }
 
   /** The namespace if it exists in the account, else null. */
+  Space findById(String namespaceId) {
+    return byId.get(namespaceId);
+  }
+
   Space find(NamespaceRef ref) {
     Space space = byId.get(ref.namespaceId());
     return space != null && space.namespace.accountId().equals(ref.accountId()) ? space : null;
