@@ -46,7 +46,16 @@ class ServeCommandTest {
   void serve_printsBaseUrl_answersHealthz_andStopsOnSigterm() throws Exception {
     Path data = dir.resolve("data");
     Process p =
-        start("serve", "--port", "0", "--data-dir", data.toString(), "--api-token", "secret");
+        start(
+            "serve",
+            "--port",
+            "0",
+            "--binding-port",
+            "auto",
+            "--data-dir",
+            data.toString(),
+            "--api-token",
+            "secret");
     try {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -61,6 +70,16 @@ class ServeCommandTest {
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
+      Matcher binding =
+          Pattern.compile("FLAREKV_BINDING_ADDRESS=127\\.0\\.0\\.1:(\\d+)").matcher(line);
+      assertThat(binding.find()).as(line).isTrue();
+      HttpResponse<String> bindingHealth =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + binding.group(1) + "/healthz"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(bindingHealth.statusCode()).isEqualTo(200);
       HttpResponse<String> unauthorized =
           http.send(
               HttpRequest.newBuilder(URI.create(m.group(1) + "/memberships")).build(),
@@ -82,7 +101,8 @@ class ServeCommandTest {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.flarekv.app.Flarekv");
-    cmd.addAll(List.of("serve", "--port", "0", "--data-dir", file.toString()));
+    cmd.addAll(
+        List.of("serve", "--port", "0", "--binding-port", "0", "--data-dir", file.toString()));
     Process p = new ProcessBuilder(cmd).start();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     p.getErrorStream().transferTo(err);
@@ -104,6 +124,8 @@ class ServeCommandTest {
         .contains("--data-dir")
         .contains("--api-token")
         .contains("--sync")
-        .contains("--sweep-interval");
+        .contains("--sweep-interval")
+        .contains("--binding-port")
+        .contains("--binding-namespace");
   }
 }

@@ -8,6 +8,9 @@ import dev.flarekv.server.api.NamespacesEndpoint;
 import dev.flarekv.server.api.RestApi;
 import dev.flarekv.server.api.ValuesEndpoint;
 import dev.flarekv.server.auth.TokenAuthenticator;
+import dev.flarekv.server.binding.BindingDispatcher;
+import dev.flarekv.server.binding.NamespaceResolver;
+import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvServerInitializer;
 import dev.flarekv.server.http.RestDispatcher;
 import dev.flarekv.storage.KvStore;
@@ -58,6 +61,7 @@ public final class KvServer implements AutoCloseable {
   private final EventLoopGroup workerGroup;
   private final PrometheusMeterRegistry registry;
   private final Channel channel;
+  private final Channel bindingChannel;
   private volatile boolean ready;
 
   private KvServer(ServerConfig config, InstantSource clock) throws InterruptedException {
@@ -81,33 +85,46 @@ public final class KvServer implements AutoCloseable {
     this.store = new MeteredKvStore(opened, registry);
     this.sweeper = new ExpirySweeper(store, config.sweepInterval(), SWEEP_BATCH);
     this.storageExecutor = storageExecutor(config.storageThreads());
+    BulkEndpoint bulk = new BulkEndpoint(store, clock);
     RestApi api =
         new RestApi(
             new NamespacesEndpoint(store),
             new KeysEndpoint(store),
             new ValuesEndpoint(store, clock),
-            new BulkEndpoint(store, clock),
+            bulk,
             new AccountEndpoint(config.accountId()));
     RestDispatcher dispatcher = new RestDispatcher(api, auth, registry, () -> ready);
+    BindingDispatcher binding =
+        new BindingDispatcher(
+            store,
+            clock,
+            bulk,
+            auth,
+            new NamespaceResolver(store, config.accountId(), config.bindingNamespace()),
+            registry);
     this.bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    Channel rest = null;
+    Channel bindingListener;
     try {
-      this.channel =
-          new ServerBootstrap()
-              .group(bossGroup, workerGroup)
-              .channel(NioServerSocketChannel.class)
-              .option(ChannelOption.SO_BACKLOG, 1024)
-              .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(
-                  new KvServerInitializer(
-                      dispatcher, storageExecutor, MAX_BODY_BYTES, IDLE_SECONDS))
-              .bind(new InetSocketAddress(bindAddress, config.port()))
-              .sync()
-              .channel();
+      rest = bind(dispatcher, new InetSocketAddress(bindAddress, config.port()));
+      int bindingPort = config.bindingPort();
+      bindingListener =
+          bindingPort == 0
+              ? null
+              : bind(
+                  binding,
+                  new InetSocketAddress(
+                      bindAddress, bindingPort == ServerConfig.EPHEMERAL_PORT ? 0 : bindingPort));
     } catch (RuntimeException | InterruptedException e) {
+      if (rest != null) {
+        rest.close().awaitUninterruptibly();
+      }
       shutdownQuietly();
       throw e;
     }
+    this.channel = rest;
+    this.bindingChannel = bindingListener;
     sweeper.start();
     if (auth.isOpen()) {
       log.warn("no API token configured: the REST API is open to anyone on this machine");
@@ -129,6 +146,27 @@ public final class KvServer implements AutoCloseable {
   /** The bound REST port (useful with port 0). */
   public int port() {
     return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  private Channel bind(Dispatcher dispatcher, InetSocketAddress address)
+      throws InterruptedException {
+    return new ServerBootstrap()
+        .group(bossGroup, workerGroup)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(
+            new KvServerInitializer(dispatcher, storageExecutor, MAX_BODY_BYTES, IDLE_SECONDS))
+        .bind(address)
+        .sync()
+        .channel();
+  }
+
+  /** The bound binding-listener port, or -1 when it is disabled. */
+  public int bindingPort() {
+    return bindingChannel == null
+        ? -1
+        : ((InetSocketAddress) bindingChannel.localAddress()).getPort();
   }
 
   /** The base URL to give wrangler as {@code CLOUDFLARE_API_BASE_URL}. */
@@ -155,6 +193,9 @@ public final class KvServer implements AutoCloseable {
   public void close() {
     ready = false;
     channel.close().awaitUninterruptibly();
+    if (bindingChannel != null) {
+      bindingChannel.close().awaitUninterruptibly();
+    }
     shutdownQuietly();
   }
 

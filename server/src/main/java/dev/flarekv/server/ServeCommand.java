@@ -58,6 +58,21 @@ public final class ServeCommand implements Callable<Integer> {
   Duration sweepInterval;
 
   @Option(
+      names = "--binding-port",
+      defaultValue = "8791",
+      description =
+          "Port of the workerd KV binding listener; 0 disables it, 'auto' picks a free one"
+              + " (default: ${DEFAULT-VALUE}).")
+  String bindingPort;
+
+  @Option(
+      names = "--binding-namespace",
+      description =
+          "Namespace title used by binding requests without an X-Flarekv-Namespace header;"
+              + " created in the --account-id account on first use.")
+  String bindingNamespace;
+
+  @Option(
       names = "--account-id",
       defaultValue = ServerConfig.DEFAULT_ACCOUNT_ID,
       description = "Account reported to wrangler's account discovery (default: ${DEFAULT-VALUE}).")
@@ -78,7 +93,9 @@ public final class ServeCommand implements Callable<Integer> {
             .withApiTokens(tokens)
             .withSyncWrites(sync)
             .withSweepInterval(sweepInterval)
-            .withAccountId(accountId);
+            .withAccountId(accountId)
+            .withBindingPort(parseBindingPort(bindingPort))
+            .withBindingNamespace(bindingNamespace);
     PrintWriter out = spec.commandLine().getOut();
     KvServer server = KvServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -93,12 +110,32 @@ public final class ServeCommand implements Callable<Integer> {
     out.println(
         "flarekv listening: CLOUDFLARE_API_BASE_URL="
             + server.apiBaseUrl()
+            + (server.bindingPort() < 0
+                ? ""
+                : " FLAREKV_BINDING_ADDRESS=" + config.host() + ":" + server.bindingPort())
             + " (data: "
             + config.dataDir().toAbsolutePath()
             + ")");
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static int parseBindingPort(String value) {
+    if (value.equalsIgnoreCase("auto")) {
+      return ServerConfig.EPHEMERAL_PORT;
+    }
+    try {
+      int port = Integer.parseInt(value);
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException();
+      }
+      return port;
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(new ServeCommand()),
+          "--binding-port must be 0..65535 or auto: " + value);
+    }
   }
 
   /** Parses {@code 10s}, {@code 500ms}, {@code 2m} or ISO-8601 {@code PT10S}. */

@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param sweepInterval how often the expiry sweeper runs
  * @param accountId the account reported by {@code /memberships} (wrangler's account discovery)
  * @param storageThreads size of the pool that runs storage calls off the event loop
+ * @param bindingPort the workerd binding listener's port: 0 disables it, {@link #EPHEMERAL_PORT}
+ *     picks a free one
+ * @param bindingNamespace the namespace title binding requests use when they carry no {@code
+ *     X-Flarekv-Namespace} header (created in {@code accountId} on first use), or null
  */
 public record ServerConfig(
     String host,
@@ -25,12 +29,16 @@ public record ServerConfig(
     boolean syncWrites,
     Duration sweepInterval,
     String accountId,
-    int storageThreads) {
+    int storageThreads,
+    int bindingPort,
+    String bindingNamespace) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8790;
   public static final Path DEFAULT_DATA_DIR = Path.of(".flarekv", "data");
   public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(10);
+  public static final int DEFAULT_BINDING_PORT = 8791;
+  public static final int EPHEMERAL_PORT = -1;
   public static final String DEFAULT_ACCOUNT_ID = "f1a2e4b0000000000000000000000001";
 
   public ServerConfig {
@@ -41,6 +49,9 @@ public record ServerConfig(
     Objects.requireNonNull(accountId, "accountId");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535: " + port);
+    }
+    if (bindingPort < EPHEMERAL_PORT || bindingPort > 65535) {
+      throw new IllegalArgumentException("bindingPort must be -1..65535: " + bindingPort);
     }
     if (storageThreads < 1) {
       throw new IllegalArgumentException("storageThreads must be >= 1: " + storageThreads);
@@ -60,42 +71,149 @@ public record ServerConfig(
         false,
         DEFAULT_SWEEP_INTERVAL,
         DEFAULT_ACCOUNT_ID,
-        Math.max(4, 4 * Runtime.getRuntime().availableProcessors()));
+        Math.max(4, 4 * Runtime.getRuntime().availableProcessors()),
+        DEFAULT_BINDING_PORT,
+        null);
   }
 
   public ServerConfig withHost(String value) {
     return new ServerConfig(
-        value, port, dataDir, apiTokens, syncWrites, sweepInterval, accountId, storageThreads);
+        value,
+        port,
+        dataDir,
+        apiTokens,
+        syncWrites,
+        sweepInterval,
+        accountId,
+        storageThreads,
+        bindingPort,
+        bindingNamespace);
   }
 
   public ServerConfig withPort(int value) {
     return new ServerConfig(
-        host, value, dataDir, apiTokens, syncWrites, sweepInterval, accountId, storageThreads);
+        host,
+        value,
+        dataDir,
+        apiTokens,
+        syncWrites,
+        sweepInterval,
+        accountId,
+        storageThreads,
+        bindingPort,
+        bindingNamespace);
   }
 
   public ServerConfig withDataDir(Path value) {
     return new ServerConfig(
-        host, port, value, apiTokens, syncWrites, sweepInterval, accountId, storageThreads);
+        host,
+        port,
+        value,
+        apiTokens,
+        syncWrites,
+        sweepInterval,
+        accountId,
+        storageThreads,
+        bindingPort,
+        bindingNamespace);
   }
 
   public ServerConfig withApiTokens(List<String> value) {
     return new ServerConfig(
-        host, port, dataDir, value, syncWrites, sweepInterval, accountId, storageThreads);
+        host,
+        port,
+        dataDir,
+        value,
+        syncWrites,
+        sweepInterval,
+        accountId,
+        storageThreads,
+        bindingPort,
+        bindingNamespace);
   }
 
   public ServerConfig withSyncWrites(boolean value) {
     return new ServerConfig(
-        host, port, dataDir, apiTokens, value, sweepInterval, accountId, storageThreads);
+        host,
+        port,
+        dataDir,
+        apiTokens,
+        value,
+        sweepInterval,
+        accountId,
+        storageThreads,
+        bindingPort,
+        bindingNamespace);
   }
 
   public ServerConfig withSweepInterval(Duration value) {
     return new ServerConfig(
-        host, port, dataDir, apiTokens, syncWrites, value, accountId, storageThreads);
+        host,
+        port,
+        dataDir,
+        apiTokens,
+        syncWrites,
+        value,
+        accountId,
+        storageThreads,
+        bindingPort,
+        bindingNamespace);
   }
 
   public ServerConfig withAccountId(String value) {
     return new ServerConfig(
-        host, port, dataDir, apiTokens, syncWrites, sweepInterval, value, storageThreads);
+        host,
+        port,
+        dataDir,
+        apiTokens,
+        syncWrites,
+        sweepInterval,
+        value,
+        storageThreads,
+        bindingPort,
+        bindingNamespace);
+  }
+
+  public ServerConfig withStorageThreads(int value) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        apiTokens,
+        syncWrites,
+        sweepInterval,
+        accountId,
+        value,
+        bindingPort,
+        bindingNamespace);
+  }
+
+  public ServerConfig withBindingPort(int value) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        apiTokens,
+        syncWrites,
+        sweepInterval,
+        accountId,
+        storageThreads,
+        value,
+        bindingNamespace);
+  }
+
+  public ServerConfig withBindingNamespace(String value) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        apiTokens,
+        syncWrites,
+        sweepInterval,
+        accountId,
+        storageThreads,
+        bindingPort,
+        value);
   }
 
   @Override
@@ -117,6 +235,10 @@ public record ServerConfig(
         + accountId
         + ", storageThreads="
         + storageThreads
+        + ", bindingPort="
+        + bindingPort
+        + ", bindingNamespace="
+        + bindingNamespace
         + "]";
   }
 }

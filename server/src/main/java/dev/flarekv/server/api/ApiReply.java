@@ -10,11 +10,19 @@ import java.util.Map;
  * a status and extra headers.
  *
  * @param status the HTTP status
+ * @param reason the reason phrase, or null for the standard one. The binding surface carries its
+ *     error messages here, because workerd shows the reason phrase to the Worker.
  * @param contentType the content type of {@code body}
  * @param body the bytes to send (not copied)
  * @param headers extra response headers
  */
-public record ApiReply(int status, String contentType, byte[] body, Map<String, String> headers) {
+public record ApiReply(
+    int status, String reason, String contentType, byte[] body, Map<String, String> headers) {
+
+  /** A reply with the standard reason phrase. */
+  public ApiReply(int status, String contentType, byte[] body, Map<String, String> headers) {
+    this(status, null, contentType, body, headers);
+  }
 
   static final String JSON = "application/json";
   static final String OCTETS = "application/octet-stream";
@@ -47,6 +55,6 @@ public record ApiReply(int status, String contentType, byte[] body, Map<String, 
 
   /** A reply with extra headers. */
   public ApiReply withHeaders(Map<String, String> extra) {
-    return new ApiReply(status, contentType, body, extra);
+    return new ApiReply(status, reason, contentType, body, extra);
   }
 }

@@ -38,11 +38,6 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
   private static final AttributeKey<ChannelState> STATE = AttributeKey.valueOf("flarekv.state");
   private static final int MAX_QUEUED_PER_CHANNEL = 16;
 
-  /** Turns one request into a reply; runs on the storage executor and may block. */
-  interface Dispatcher {
-    ApiReply dispatch(ApiRequest request);
-  }
-
   private final Dispatcher dispatcher;
   private final Executor executor;
 

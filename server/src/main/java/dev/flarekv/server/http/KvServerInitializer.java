@@ -21,7 +21,7 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
   private final int idleSeconds;
 
   public KvServerInitializer(
-      KvRouteHandler.Dispatcher dispatcher, Executor executor, int maxBodyBytes, int idleSeconds) {
+      Dispatcher dispatcher, Executor executor, int maxBodyBytes, int idleSeconds) {
     this.routeHandler = new KvRouteHandler(dispatcher, executor);
     this.maxBodyBytes = maxBodyBytes;
     this.idleSeconds = idleSeconds;

@@ -23,9 +23,7 @@ final class Responses {
   static FullHttpResponse of(ApiReply reply, boolean keepAlive) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(reply.status()),
-            Unpooled.wrappedBuffer(reply.body()));
+            HttpVersion.HTTP_1_1, status(reply), Unpooled.wrappedBuffer(reply.body()));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
     for (Map.Entry<String, String> h : reply.headers().entrySet()) {
       response.headers().set(h.getKey(), h.getValue());
@@ -33,6 +31,28 @@ final class Responses {
     HttpUtil.setContentLength(response, reply.body().length);
     HttpUtil.setKeepAlive(response, keepAlive);
     return response;
+  }
+
+  private static HttpResponseStatus status(ApiReply reply) {
+    if (reply.reason() == null) {
+      return HttpResponseStatus.valueOf(reply.status());
+    }
+    return new HttpResponseStatus(reply.status(), reasonPhrase(reply.reason()));
+  }
+
+  /**
+   * A reason phrase is a single line of bytes: control characters become spaces, the text is cut to
+   * 512 characters (as Miniflare does), and each UTF-8 byte becomes one char so that Netty's ASCII
+   * encoder writes the UTF-8 bytes unchanged.
+   */
+  static String reasonPhrase(String message) {
+    StringBuilder clean = new StringBuilder(Math.min(message.length(), 512));
+    message
+        .codePoints()
+        .limit(512)
+        .forEach(c -> clean.appendCodePoint(c < 0x20 || c == 0x7f ? ' ' : c));
+    byte[] utf8 = clean.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return new String(utf8, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** Writes an error envelope and closes the connection (used when the request was not read). */

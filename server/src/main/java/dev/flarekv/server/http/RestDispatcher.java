@@ -5,11 +5,8 @@ import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
 import dev.flarekv.server.api.RestApi;
 import dev.flarekv.server.auth.TokenAuthenticator;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -18,7 +15,7 @@ import java.util.function.BooleanSupplier;
  * The REST listener's request pipeline after HTTP decoding: health and metrics, authentication,
  * routing, the endpoint call and its timer.
  */
-public final class RestDispatcher implements KvRouteHandler.Dispatcher {
+public final class RestDispatcher implements Dispatcher {
   private final RestApi api;
   private final TokenAuthenticator auth;
   private final PrometheusMeterRegistry registry;
@@ -64,7 +61,8 @@ public final class RestDispatcher implements KvRouteHandler.Dispatcher {
     } catch (Throwable t) {
       reply = KvErrorMapper.reply(t);
     }
-    record(registry, route, request.method(), reply.status(), System.nanoTime() - start);
+    RequestMetrics.record(
+        registry, "rest", route, request.method(), reply.status(), System.nanoTime() - start);
     return reply;
   }
 
@@ -77,18 +75,5 @@ public final class RestDispatcher implements KvRouteHandler.Dispatcher {
           Map.of());
     }
     return ApiReply.error(ErrorCode.UNAVAILABLE, "starting or stopping");
-  }
-
-  private static void record(
-      MeterRegistry registry, String route, HttpMethod method, int status, long nanos) {
-    Timer.builder("flarekv.http.requests")
-        .description("REST API requests by route, method and outcome")
-        .tag("surface", "rest")
-        .tag("route", route)
-        .tag("method", method.name().length() > 10 ? "OTHER" : method.name())
-        .tag("status", Integer.toString(status))
-        .tag("outcome", status < 400 ? "success" : status < 500 ? "client_error" : "server_error")
-        .register(registry)
-        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 }

@@ -29,8 +29,16 @@ public final class RawHttp implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
-  /** One response: status, lower-cased header block, body. */
-  public record Response(int status, String headers, byte[] body) {
+  /**
+   * One response: status, lower-cased header block, body, and the status line exactly as sent
+   * (bytes decoded as UTF-8).
+   */
+  public record Response(int status, String headers, byte[] body, String statusLine) {
+    /** The reason phrase of the status line. */
+    public String reason() {
+      return statusLine.length() > 13 ? statusLine.substring(13) : "";
+    }
+
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
@@ -58,7 +66,7 @@ public final class RawHttp implements AutoCloseable {
       head.write(c);
       last4 = (last4 << 8) | c;
     }
-    String headers = head.toString(StandardCharsets.ISO_8859_1);
+    String headers = head.toString(StandardCharsets.UTF_8);
     int status = Integer.parseInt(headers.substring(9, 12));
     String lower = headers.toLowerCase(Locale.ROOT);
     int idx = lower.indexOf("content-length:");
@@ -68,7 +76,10 @@ public final class RawHttp implements AutoCloseable {
       length = Integer.parseInt(lower.substring(idx + 15, end).trim());
     }
     byte[] body = in.readNBytes(length);
-    return new Response(status, lower, body);
+    byte[] raw = head.toByteArray();
+    String firstLine = new String(raw, StandardCharsets.UTF_8);
+    firstLine = firstLine.substring(0, firstLine.indexOf("\r\n"));
+    return new Response(status, lower, body, firstLine);
   }
 
   /** Reads every response until the server closes or {@code max} are read. */

@@ -19,6 +19,7 @@ public final class ServerMain {
             .withDataDir(Path.of(args[0]))
             .withApiTokens(List.of(TestServer.TOKEN))
             .withAccountId(TestServer.ACCOUNT)
+            .withBindingPort(ServerConfig.EPHEMERAL_PORT)
             .withSyncWrites(args.length > 1 && args[1].equals("sync"));
     KvServer server = KvServer.start(config);
     System.out.println("PORT " + server.port());

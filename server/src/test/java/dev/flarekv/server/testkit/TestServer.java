@@ -58,7 +58,8 @@ public final class TestServer implements AutoCloseable {
             .withPort(0)
             .withDataDir(dataDir)
             .withApiTokens(tokens)
-            .withAccountId(ACCOUNT);
+            .withAccountId(ACCOUNT)
+            .withBindingPort(ServerConfig.EPHEMERAL_PORT);
     try {
       return new TestServer(KvServer.start(config, clock), clock, tokens.isEmpty() ? null : TOKEN);
     } catch (InterruptedException e) {
@@ -77,6 +78,24 @@ public final class TestServer implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /** The workerd binding listener's port. */
+  public int bindingPort() {
+    return server.bindingPort();
+  }
+
+  /** Sends a binding-protocol request (no token unless given in the headers). */
+  public Reply binding(
+      String method, String pathAndQuery, HttpRequest.BodyPublisher body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bindingPort() + pathAndQuery))
+            .timeout(Duration.ofSeconds(60))
+            .method(method, body);
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b.build());
   }
 
   /** {@code http://127.0.0.1:PORT}. */

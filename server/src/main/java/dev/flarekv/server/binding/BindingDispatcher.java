@@ -1,0 +1,251 @@
+package dev.flarekv.server.binding;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flarekv.protocol.codec.CursorCodec;
+import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.protocol.error.KvException;
+import dev.flarekv.protocol.json.KvJson;
+import dev.flarekv.protocol.model.KeyInfo;
+import dev.flarekv.protocol.model.KeyPage;
+import dev.flarekv.protocol.model.KvEntry;
+import dev.flarekv.protocol.model.NamespaceRef;
+import dev.flarekv.protocol.validation.KvValidator;
+import dev.flarekv.server.api.ApiReply;
+import dev.flarekv.server.api.ApiRequest;
+import dev.flarekv.server.api.BulkEndpoint;
+import dev.flarekv.server.auth.TokenAuthenticator;
+import dev.flarekv.server.http.Dispatcher;
+import dev.flarekv.server.http.KvErrorMapper;
+import dev.flarekv.server.http.RequestMetrics;
+import dev.flarekv.storage.KvStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The workerd binding protocol (kv-semantics.md §10, W1-W6): what workerd sends to the service
+ * behind a {@code kvNamespace} binding.
+ *
+ * <pre>
+ *   GET    /{key}?urlencoded=true[&amp;cache_ttl=N]            value bytes, CF-KV-Metadata, CF-Expiration
+ *   PUT    /{key}?urlencoded=true[&amp;expiration|expiration_ttl] body = value, CF-KV-Metadata header
+ *   DELETE /{key}?urlencoded=true
+ *   GET    /?key_count_limit&amp;prefix&amp;cursor                   {keys, list_complete, cursor?, cacheStatus}
+ *   POST   /bulk/get                                        {key: value | {value, metadata} | null}
+ * </pre>
+ *
+ * Errors carry their message in the reason phrase (and the body), because workerd turns a non-2xx
+ * answer into {@code KV <OP> failed: <status> <reason phrase>}.
+ */
+public final class BindingDispatcher implements Dispatcher {
+  static final String METADATA_HEADER = "CF-KV-Metadata";
+  static final String EXPIRATION_HEADER = "CF-Expiration";
+
+  private final KvStore store;
+  private final InstantSource clock;
+  private final BulkEndpoint bulk;
+  private final TokenAuthenticator auth;
+  private final NamespaceResolver namespaces;
+  private final MeterRegistry registry;
+
+  public BindingDispatcher(
+      KvStore store,
+      InstantSource clock,
+      BulkEndpoint bulk,
+      TokenAuthenticator auth,
+      NamespaceResolver namespaces,
+      MeterRegistry registry) {
+    this.store = store;
+    this.clock = clock;
+    this.bulk = bulk;
+    this.auth = auth;
+    this.namespaces = namespaces;
+    this.registry = registry;
+  }
+
+  @Override
+  public ApiReply dispatch(ApiRequest request) {
+    long start = System.nanoTime();
+    String route = "unmatched";
+    ApiReply reply;
+    try {
+      String path = request.rawPath();
+      HttpMethod method = request.method();
+      if (path.equals("/healthz") && method.equals(HttpMethod.GET)) {
+        return text(200, null, "ok");
+      }
+      if (!auth.authenticate(request.header(HttpHeaderNames.AUTHORIZATION.toString()))) {
+        throw ErrorCode.AUTHENTICATION.exception("Authentication error");
+      }
+      if (path.equals("/")) {
+        route = "list";
+        requireMethod(method, HttpMethod.GET);
+        reply = list(namespace(request), request);
+      } else if (path.equals("/bulk/get")) {
+        route = "bulk/get";
+        requireMethod(method, HttpMethod.POST);
+        reply = bulkGet(namespace(request), request);
+      } else if (path.startsWith("/") && path.indexOf('/', 1) < 0) {
+        route = "key";
+        String rawKey = path.substring(1);
+        if (method.equals(HttpMethod.GET)) {
+          reply = get(namespace(request), rawKey, request);
+        } else if (method.equals(HttpMethod.PUT)) {
+          reply = put(namespace(request), rawKey, request);
+        } else if (method.equals(HttpMethod.DELETE)) {
+          reply = delete(namespace(request), rawKey);
+        } else {
+          throw ErrorCode.METHOD_NOT_ALLOWED.exception("Method Not Allowed");
+        }
+      } else {
+        reply = text(404, null, "Not Found");
+      }
+    } catch (Throwable t) {
+      reply = error(t);
+    }
+    RequestMetrics.record(
+        registry, "binding", route, request.method(), reply.status(), System.nanoTime() - start);
+    return reply;
+  }
+
+  private NamespaceRef namespace(ApiRequest request) {
+    return namespaces.resolve(request.header(NamespaceResolver.HEADER));
+  }
+
+  /** W1. */
+  private ApiReply get(NamespaceRef ns, String rawKey, ApiRequest request) {
+    String key = KvValidator.validateKey(KvValidator.decodeKey(rawKey));
+    KvValidator.cacheTtl(request.param("cache_ttl"));
+    Optional<KvEntry> found = store.get(ns, key);
+    if (found.isEmpty()) {
+      return text(404, null, "Not Found");
+    }
+    KvEntry entry = found.get();
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (entry.metadata() != null) {
+      headers.put(METADATA_HEADER, latin1(entry.metadata()));
+    }
+    if (entry.expires()) {
+      headers.put(EXPIRATION_HEADER, Long.toString(entry.expiration()));
+    }
+    return new ApiReply(200, null, "application/octet-stream", entry.value(), headers);
+  }
+
+  /** W2. */
+  private ApiReply put(NamespaceRef ns, String rawKey, ApiRequest request) {
+    String key = KvValidator.validateKey(KvValidator.decodeKey(rawKey));
+    long expiration =
+        KvValidator.expiration(
+            request.param("expiration"), request.param("expiration_ttl"), clock.millis());
+    String metadataHeader = request.header(METADATA_HEADER);
+    String metadata = metadataHeader == null ? null : KvValidator.metadata(utf8(metadataHeader));
+    KvValidator.valueSize(request.body().readableBytes());
+    byte[] value = ByteBufUtil.getBytes(request.body());
+    store.put(ns, new KvEntry(key, value, metadata, expiration));
+    return text(200, null, "");
+  }
+
+  /** W3. */
+  private ApiReply delete(NamespaceRef ns, String rawKey) {
+    String key = KvValidator.validateKey(KvValidator.decodeKey(rawKey));
+    store.delete(ns, key);
+    return text(200, null, "");
+  }
+
+  /** W4: metadata travels as a JSON-encoded string, which workerd parses. */
+  private ApiReply list(NamespaceRef ns, ApiRequest request) {
+    int limit = KvValidator.bindingListLimit(request.param("key_count_limit"));
+    String prefix = KvValidator.validatePrefix(request.param("prefix"));
+    String startAfter = CursorCodec.decode(request.param("cursor"));
+    KeyPage page = store.list(ns, prefix, startAfter, limit);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 64 * page.keys().size());
+    try (JsonGenerator json = KvJson.mapper().getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeArrayFieldStart("keys");
+      for (KeyInfo key : page.keys()) {
+        json.writeStartObject();
+        json.writeStringField("name", key.name());
+        if (key.expiration() != KvEntry.NO_EXPIRATION) {
+          json.writeNumberField("expiration", key.expiration());
+        }
+        if (key.metadata() != null) {
+          json.writeStringField("metadata", key.metadata());
+        }
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      boolean complete = page.listComplete() || page.lastKey() == null;
+      json.writeBooleanField("list_complete", complete);
+      if (!complete) {
+        json.writeStringField("cursor", CursorCodec.encode(page.lastKey()));
+      }
+      json.writeNullField("cacheStatus");
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ApiReply.json(out.toByteArray());
+  }
+
+  /** W5: a plain JSON object, no envelope; type and withMetadata applied here. */
+  private ApiReply bulkGet(NamespaceRef ns, ApiRequest request) {
+    if (!request.body().isReadable()) {
+      throw ErrorCode.INVALID_REQUEST.exception("Request body is empty; expected JSON");
+    }
+    JsonNode body = KvJson.parse(ByteBufUtil.getBytes(request.body()));
+    JsonNode values = bulk.values(ns, body);
+    try {
+      return ApiReply.json(KvJson.mapper().writeValueAsBytes(values));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void requireMethod(HttpMethod actual, HttpMethod allowed) {
+    if (!actual.equals(allowed)) {
+      throw ErrorCode.METHOD_NOT_ALLOWED.exception("Method Not Allowed");
+    }
+  }
+
+  /** The error as workerd shows it: status plus the message as reason phrase and body. */
+  private static ApiReply error(Throwable t) {
+    if (t instanceof KvException e) {
+      return text(e.errorCode().httpStatus(), e.getMessage(), e.getMessage());
+    }
+    ApiReply envelope = KvErrorMapper.reply(t); // logs unexpected failures
+    String message =
+        envelope.status() == 503
+            ? "Service Unavailable: storage is out of space"
+            : "Internal Server Error";
+    return text(envelope.status(), message, message);
+  }
+
+  private static ApiReply text(int status, String reason, String body) {
+    return new ApiReply(
+        status,
+        reason,
+        "text/plain;charset=UTF-8",
+        body.getBytes(StandardCharsets.UTF_8),
+        Map.of());
+  }
+
+  /** Header values arrive as one char per byte; workerd sends the metadata JSON as UTF-8. */
+  static String utf8(String headerValue) {
+    return new String(headerValue.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+  }
+
+  /** The inverse: one char per UTF-8 byte, so Netty writes the UTF-8 bytes unchanged. */
+  static String latin1(String text) {
+    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+  }
+}
