@@ -312,6 +312,24 @@ class BindingApiTest {
   }
 
   @Test
+  void valueOverTheLimit_isRefusedUnread() throws Exception {
+    try (RawHttp http = new RawHttp(server.bindingPort())) {
+      http.write(
+          "PUT /big?urlencoded=true HTTP/1.1\r\nHost: fake-host\r\nAuthorization: "
+              + AUTH
+              + "\r\nX-Flarekv-Namespace: "
+              + nsId
+              + "\r\nContent-Length: 26214401\r\n\r\n");
+      RawHttp.Response r = http.read();
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(r.reason()).isEqualTo("Value length of 26214401 exceeds limit of 26214400.");
+    }
+    byte[] max = new byte[26_214_400];
+    assertThat(bind("PUT", "/max?urlencoded=true", max).status()).isEqualTo(200);
+    assertThat(bind("GET", "/max?urlencoded=true").body()).hasSize(26_214_400);
+  }
+
+  @Test
   void routing_unknownPathAndMethod() {
     assertThat(bind("GET", "/a/b").status()).isEqualTo(404);
     assertThat(bind("POST", "/k?urlencoded=true", new byte[0]).status()).isEqualTo(405);

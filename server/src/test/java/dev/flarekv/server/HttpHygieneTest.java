@@ -188,6 +188,24 @@ class HttpHygieneTest {
   }
 
   @Test
+  void valueWriteOverTheLimit_isRefusedBeforeTheBodyIsSent() throws Exception {
+    String id = server.createNamespace("early");
+    try (RawHttp http = new RawHttp(server.port())) {
+      // only the head is sent: the server must answer without waiting for 30 MB
+      http.write(
+          "PUT "
+              + TestServer.ns(id)
+              + "/values/k HTTP/1.1\r\nHost: x\r\n"
+              + auth()
+              + "Content-Length: 30000000\r\n\r\n");
+      RawHttp.Response r = http.read();
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(r.text()).contains("Value length of 30000000 exceeds limit of 26214400.");
+    }
+    assertThat(server.get(TestServer.ns(id) + "/values/k").status()).isEqualTo(404);
+  }
+
+  @Test
   void malformedRequests_get4xxAndServerKeepsServing() throws Exception {
     List<String> garbage =
         List.of(

@@ -171,7 +171,7 @@ public final class RestApi {
   }
 
   /** Raw path segments after the leading slash; one trailing slash is ignored. */
-  static List<String> segments(String rawPath) {
+  public static List<String> segments(String rawPath) {
     List<String> out = new ArrayList<>(12);
     int start = rawPath.startsWith("/") ? 1 : 0;
     int end =

@@ -10,6 +10,7 @@ import dev.flarekv.protocol.model.KeyInfo;
 import dev.flarekv.protocol.model.KeyPage;
 import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.model.NamespaceRef;
+import dev.flarekv.protocol.validation.KvLimits;
 import dev.flarekv.protocol.validation.KvValidator;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
@@ -23,6 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,6 +119,20 @@ public final class BindingDispatcher implements Dispatcher {
     RequestMetrics.record(
         registry, "binding", route, request.method(), reply.status(), System.nanoTime() - start);
     return reply;
+  }
+
+  /** A value write whose declared length is already over the limit is refused unread. */
+  @Override
+  public ApiReply precheck(HttpRequest head) {
+    if (!head.method().equals(HttpMethod.PUT)) {
+      return null;
+    }
+    long length = HttpUtil.getContentLength(head, -1L);
+    if (length <= KvLimits.MAX_VALUE_SIZE_BYTES) {
+      return null;
+    }
+    String message = "Value length of " + length + " exceeds limit of 26214400.";
+    return text(413, message, message);
   }
 
   private NamespaceRef namespace(ApiRequest request) {
@@ -215,6 +232,11 @@ public final class BindingDispatcher implements Dispatcher {
     if (!actual.equals(allowed)) {
       throw ErrorCode.METHOD_NOT_ALLOWED.exception("Method Not Allowed");
     }
+  }
+
+  @Override
+  public ApiReply error(KvException e) {
+    return error((Throwable) e);
   }
 
   /** The error as workerd shows it: status plus the message as reason phrase and body. */

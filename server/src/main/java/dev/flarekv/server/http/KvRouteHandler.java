@@ -47,13 +47,13 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static final class ChannelState {
-    final ArrayDeque<FullHttpRequest> queue = new ArrayDeque<>();
+    final ArrayDeque<Object> queue = new ArrayDeque<>();
     boolean busy;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof FullHttpRequest request)) {
+    if (!(msg instanceof FullHttpRequest) && !(msg instanceof Rejection)) {
       ReferenceCountUtil.release(msg);
       return;
     }
@@ -64,19 +64,24 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
     }
     if (state.busy) {
       if (state.queue.size() >= MAX_QUEUED_PER_CHANNEL) {
-        request.release();
+        ReferenceCountUtil.release(msg);
         ctx.close();
         return;
       }
-      state.queue.add(request);
+      state.queue.add(msg);
       ctx.channel().config().setAutoRead(false);
       return;
     }
-    handle(ctx, state, request);
+    handle(ctx, state, msg);
   }
 
-  private void handle(ChannelHandlerContext ctx, ChannelState state, FullHttpRequest request) {
+  private void handle(ChannelHandlerContext ctx, ChannelState state, Object msg) {
     state.busy = true;
+    if (msg instanceof Rejection rejection) {
+      write(ctx, state, rejection.reply(), rejection.keepAlive());
+      return;
+    }
+    FullHttpRequest request = (FullHttpRequest) msg;
     DecoderResult decoded = request.decoderResult();
     if (decoded.isFailure()) {
       request.release();
@@ -84,21 +89,17 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    ApiRequest apiRequest;
-    try {
-      apiRequest =
-          ApiRequest.of(request.method(), request.uri(), request.headers(), request.content());
-    } catch (KvException e) {
-      request.release();
-      write(ctx, state, KvErrorMapper.reply(e), keepAlive);
-      return;
-    }
     try {
       executor.execute(
           () -> {
             ApiReply reply;
             try {
-              reply = dispatcher.dispatch(apiRequest);
+              reply =
+                  dispatcher.dispatch(
+                      ApiRequest.of(
+                          request.method(), request.uri(), request.headers(), request.content()));
+            } catch (KvException e) {
+              reply = dispatcher.error(e);
             } catch (Throwable t) {
               reply = KvErrorMapper.reply(t);
             } finally {
@@ -126,7 +127,7 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
     }
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     state.busy = false;
-    FullHttpRequest next = state.queue.poll();
+    Object next = state.queue.poll();
     if (next != null) {
       handle(ctx, state, next);
     } else {
@@ -170,9 +171,9 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static void drain(ChannelState state) {
-    FullHttpRequest queued;
+    Object queued;
     while ((queued = state.queue.poll()) != null) {
-      queued.release();
+      ReferenceCountUtil.release(queued);
     }
   }
 

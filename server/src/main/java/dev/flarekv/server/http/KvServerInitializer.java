@@ -16,12 +16,14 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
   /** Header block limit. */
   static final int MAX_HEADER_BYTES = 64 * 1024;
 
+  private final Dispatcher dispatcher;
   private final KvRouteHandler routeHandler;
   private final int maxBodyBytes;
   private final int idleSeconds;
 
   public KvServerInitializer(
       Dispatcher dispatcher, Executor executor, int maxBodyBytes, int idleSeconds) {
+    this.dispatcher = dispatcher;
     this.routeHandler = new KvRouteHandler(dispatcher, executor);
     this.maxBodyBytes = maxBodyBytes;
     this.idleSeconds = idleSeconds;
@@ -33,6 +35,7 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
         .addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS))
         .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 64 * 1024))
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
+        .addLast("precheck", new PrecheckHandler(dispatcher))
         .addLast("aggregator", new BodyLimitAggregator(maxBodyBytes))
         .addLast("route", routeHandler);
   }
