@@ -82,6 +82,32 @@ class RocksKvStoreTest extends KvStoreContractTest {
   }
 
   @Test
+  void close_flushesSoTheNextStartReplaysNoWal() throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      store.put(ns, entry("k" + i, "v" + i));
+    }
+    store.close();
+    long walBytes;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+      walBytes =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".log"))
+              .mapToLong(
+                  p -> {
+                    try {
+                      return java.nio.file.Files.size(p);
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  })
+              .sum();
+    }
+    assertThat(walBytes).as("bytes left in write-ahead log files after a clean close").isZero();
+    store = createStore(dir, clock);
+    assertThat(valueOf(ns, "k999")).isEqualTo("v999");
+  }
+
+  @Test
   void restart_keepsLargeBlobValue() {
     byte[] big = new byte[3 * 1024 * 1024];
     IntStream.range(0, big.length).forEach(i -> big[i] = (byte) (i * 31));
