@@ -1,21 +1,30 @@
 package dev.flarekv.app;
 
+import dev.flarekv.cli.CliIo;
+import dev.flarekv.cli.KvCli;
 import dev.flarekv.server.ServeCommand;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code flarekv} command: {@code serve} runs the server. This module only assembles the
- * command tree, so that {@code cli} never depends on {@code server} or {@code storage}.
+ * The {@code flarekv} command: {@code serve} runs the server, {@code kv} (and the colon aliases
+ * {@code kv:namespace}, {@code kv:key}, {@code kv:bulk}) administers one over HTTP, {@code
+ * generate-completion} prints a bash/zsh completion script. This module only assembles the command
+ * tree, so that {@code cli} never depends on {@code server} or {@code storage}.
  */
 @Command(
     name = "flarekv",
     mixinStandardHelpOptions = true,
     versionProvider = Flarekv.Version.class,
     description = "A self-hosted key-value server that speaks Cloudflare Workers KV.",
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      AutoComplete.GenerateCompletion.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Flarekv implements Runnable {
   @Spec CommandSpec spec;
 
@@ -26,14 +35,15 @@ public final class Flarekv implements Runnable {
 
   /** The command line with flarekv's error handling: one line on stderr, no stack trace. */
   public static CommandLine commandLine() {
+    return commandLine(CliIo.system());
+  }
+
+  /** As {@link #commandLine()} with the given streams, environment and working directory. */
+  public static CommandLine commandLine(CliIo io) {
     CommandLine cmd = new CommandLine(new Flarekv());
-    cmd.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-          commandLine.getErr().println("flarekv: " + message);
-          commandLine.getErr().flush();
-          return 1;
-        });
+    // picocli hides generate-completion by default; list it in flarekv --help
+    cmd.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    KvCli.install(cmd, io);
     return cmd;
   }
 

@@ -106,6 +106,82 @@ public final class KvClient {
     return out;
   }
 
+  /**
+   * One page of the account's namespaces (A1) as the server sent the items, so a caller can print
+   * them unchanged (wrangler's {@code kv namespace list} does).
+   *
+   * @param order {@code "title"}, {@code "id"} or null for the server default
+   * @param direction {@code "asc"}, {@code "desc"} or null for the server default
+   * @return the {@code result} array (empty past the last page)
+   */
+  public ArrayNode listNamespacesRaw(int page, int perPage, String order, String direction) {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("per_page", Integer.toString(perPage));
+    if (order != null) {
+      query.put("order", order);
+    }
+    if (direction != null) {
+      query.put("direction", direction);
+    }
+    query.put("page", Integer.toString(page));
+    JsonNode result = call(request(namespacesUrl() + query(query)).GET());
+    if (result instanceof ArrayNode array) {
+      return array;
+    }
+    throw ErrorCode.INTERNAL.exception("invalid namespace listing from flarekv");
+  }
+
+  /**
+   * The accounts the token may act on, from {@code GET /memberships} (how wrangler discovers its
+   * account when none is configured). Follows {@code page} until an empty or short page.
+   *
+   * @param baseUrl the API root, e.g. {@code http://127.0.0.1:8790/client/v4}
+   * @param token the bearer token, or {@code null}
+   * @return the accounts, in the server's order
+   */
+  public static List<Account> memberships(String baseUrl, String token) {
+    KvClient client = new KvClient(baseUrl, token, "-");
+    List<Account> out = new ArrayList<>();
+    int perPage = 50;
+    for (int page = 1; page <= 1000; page++) {
+      String url = client.baseUrl + "/memberships?page=" + page + "&per_page=" + perPage;
+      JsonNode result = client.call(client.request(url).GET());
+      for (JsonNode item : result) {
+        JsonNode account = item.path("account");
+        if (account.path("id").isTextual()) {
+          out.add(new Account(account.path("id").textValue(), account.path("name").asText("")));
+        }
+      }
+      if (result.size() < perPage) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * An account from {@code /memberships}.
+   *
+   * @param id the account id used in API paths
+   * @param name its display name
+   */
+  public record Account(String id, String name) {
+    public Account {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /** The API root all calls go to, without a trailing slash. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** The account all calls act on. */
+  public String accountId() {
+    return accountId;
+  }
+
   /** One namespace (A3). */
   public Namespace getNamespace(String namespaceId) {
     return namespace(call(request(namespaceUrl(namespaceId)).GET()));

@@ -323,6 +323,59 @@ class KvClientTest {
     }
 
     @Test
+    void listNamespacesRaw_keepsItemsAsSentAndSendsOrder() {
+      respond(
+          200,
+          "{\"success\":true,\"result\":[{\"id\":\""
+              + NS
+              + "\",\"title\":\"a\",\"supports_url_encoding\":true}]}");
+      var items = client.listNamespacesRaw(3, 1000, "title", "asc");
+      assertThat(items).hasSize(1);
+      assertThat(items.get(0).path("supports_url_encoding").booleanValue()).isTrue();
+      assertThat(last().rawQuery()).isEqualTo("per_page=1000&order=title&direction=asc&page=3");
+      client.listNamespacesRaw(1, 20, null, null);
+      assertThat(last().rawQuery()).isEqualTo("per_page=20&page=1");
+    }
+
+    @Test
+    void listNamespacesRaw_nonArrayResultIsAnError() {
+      respond(200, "{\"success\":true,\"result\":{}}");
+      assertThatThrownBy(() -> client.listNamespacesRaw(1, 20, null, null))
+          .isInstanceOfSatisfying(
+              KvException.class, e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INTERNAL));
+    }
+
+    @Test
+    void memberships_readsAccountsAndSendsToken() {
+      respond(
+          200,
+          "{\"success\":true,\"result\":[{\"id\":\"m\",\"account\":{\"id\":\"a1\","
+              + "\"name\":\"one\"}},{\"account\":{\"id\":\"a2\"}},{\"account\":{}}]}");
+      String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/client/v4";
+      assertThat(KvClient.memberships(base, "tok"))
+          .containsExactly(new KvClient.Account("a1", "one"), new KvClient.Account("a2", ""));
+      assertThat(last().rawPath()).isEqualTo("/client/v4/memberships");
+      assertThat(last().rawQuery()).isEqualTo("page=1&per_page=50");
+      assertThat(header(last(), "Authorization")).isEqualTo("Bearer tok");
+    }
+
+    @Test
+    void memberships_authFailureThrows() {
+      respond(401, error(10000, "Authentication error"));
+      String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/client/v4";
+      assertThatThrownBy(() -> KvClient.memberships(base, "bad"))
+          .isInstanceOfSatisfying(
+              KvException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.AUTHENTICATION));
+    }
+
+    @Test
+    void accessors_baseUrlAndAccount() {
+      assertThat(client.baseUrl()).endsWith("/client/v4");
+      assertThat(client.accountId()).isEqualTo("acc");
+    }
+
+    @Test
     void renameNamespace_nullResultFallsBackToRequest() {
       assertThat(client.renameNamespace(NS, "new")).isEqualTo(new Namespace(NS, "acc", "new"));
       assertThat(last().method()).isEqualTo("PUT");

@@ -1,0 +1,64 @@
+package dev.flarekv.cli;
+
+import dev.flarekv.protocol.client.KvClient;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kv bulk delete <file.json>}: deletes the keys named in the file, {@value #BATCH} per
+ * request, after a confirmation (skipped with {@code -f}/{@code --force} or {@code -y}).
+ */
+@Command(
+    name = "delete",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Delete multiple key-value pairs from a namespace.",
+      "The file is a JSON array of key names or of objects with a \"name\"."
+    })
+final class BulkDeleteCommand extends LeafCommand {
+  static final int BATCH = 1000;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "<filename>",
+      description = "The file containing the keys to delete.")
+  Path filename;
+
+  @Mixin NamespaceOptions namespace;
+
+  @Option(
+      names = {"-f", "--force", "-y", "--skip-confirmation"},
+      description = "Do not ask for confirmation before deleting.")
+  boolean force;
+
+  BulkDeleteCommand(CliIo io) {
+    super(io);
+  }
+
+  @Override
+  void run() throws IOException {
+    NamespaceOptions.Target target = namespace.resolve(connection.config(io), false);
+    Path file = io.cwd().resolve(filename);
+    String name = filename.toString();
+    KvClient client = client();
+    if (!force
+        && !Prompt.confirm(
+            io,
+            out(),
+            "Are you sure you want to delete all the keys read from \""
+                + name
+                + "\" from kv-namespace "
+                + target.displayName()
+                + "?")) {
+      out().println("Not deleting keys read from \"" + name + "\".");
+      return;
+    }
+    BulkKeys.validate(file, name);
+    BulkKeys.batches(file, name, BATCH, keys -> client.bulkDelete(target.id(), keys));
+    out().println("Success!");
+  }
+}

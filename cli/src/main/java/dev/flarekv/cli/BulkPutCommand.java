@@ -1,0 +1,210 @@
+package dev.flarekv.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.flarekv.protocol.client.KvClient;
+import dev.flarekv.protocol.json.KvJson;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kv bulk put <file.json>}: writes a JSON array of {@code {key, value, expiration?,
+ * expiration_ttl?, metadata?, base64?}} in requests of {@value #BATCH} items.
+ *
+ * <p>The file is read twice with a streaming parser: first to validate every item (so an invalid
+ * file writes nothing, as with wrangler), then to send the batches. Only one batch is in memory.
+ */
+@Command(
+    name = "put",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Upload multiple key-value pairs to a namespace.",
+      "The file is a JSON array of {\"key\": string, \"value\": string, \"expiration\"?: number,"
+          + " \"expiration_ttl\"?: number, \"metadata\"?: object, \"base64\"?: boolean}."
+    })
+final class BulkPutCommand extends LeafCommand {
+  /** Items per request, wrangler's {@code BATCH_KEY_MAX}. */
+  static final int BATCH = 1000;
+
+  /** wrangler's {@code BATCH_MAX_ERRORS_WARNINGS}. */
+  static final int MAX_REPORTED = 12;
+
+  private static final Set<String> KNOWN =
+      Set.of("key", "value", "expiration", "expiration_ttl", "metadata", "base64");
+
+  @Parameters(
+      index = "0",
+      paramLabel = "<filename>",
+      description = "The file containing the key/value pairs to write.")
+  Path filename;
+
+  @Mixin NamespaceOptions namespace;
+
+  BulkPutCommand(CliIo io) {
+    super(io);
+  }
+
+  @Override
+  void run() throws IOException {
+    NamespaceOptions.Target target = namespace.resolve(connection.config(io), false);
+    Path file = io.cwd().resolve(filename);
+    String name = filename.toString();
+    List<String> errors = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    long total =
+        JsonArrayFile.forEach(
+            file,
+            name,
+            "an array of key-value objects",
+            (index, item) -> {
+              if (!isKeyValue(item)) {
+                report(
+                    errors, "The item at index " + index + " is " + JsonArrayFile.describe(item));
+                return;
+              }
+              List<String> unexpected = new ArrayList<>();
+              item.fieldNames()
+                  .forEachRemaining(
+                      f -> {
+                        if (!KNOWN.contains(f)) {
+                          unexpected.add("\"" + f + "\"");
+                        }
+                      });
+              if (!unexpected.isEmpty()) {
+                report(
+                    warnings,
+                    "The item at index "
+                        + index
+                        + " contains unexpected properties: ["
+                        + String.join(",", unexpected)
+                        + "].");
+              }
+            });
+    if (!warnings.isEmpty()) {
+      err()
+          .println(
+              "\u25B2 [WARNING] Unexpected key-value properties in \""
+                  + name
+                  + "\": "
+                  + String.join(" ", warnings));
+    }
+    if (!errors.isEmpty()) {
+      throw new UserError(
+          "Unexpected JSON input from \""
+              + name
+              + "\". Each item in the array should be an object that matches {key: string, value:"
+              + " string, expiration?: number, expiration_ttl?: number, metadata?: object,"
+              + " base64?: boolean}. "
+              + String.join(" ", errors));
+    }
+    KvClient client = client();
+    Progress progress = new Progress(total);
+    ArrayNode batch = KvJson.mapper().createArrayNode();
+    long[] sent = {0};
+    JsonArrayFile.forEach(
+        file,
+        name,
+        "an array of key-value objects",
+        (index, item) -> {
+          batch.add(item);
+          if (batch.size() == BATCH) {
+            send(client, target.id(), batch, progress, sent);
+          }
+        });
+    if (!batch.isEmpty()) {
+      send(client, target.id(), batch, progress, sent);
+    }
+    progress.done();
+    out().println("Success!");
+  }
+
+  private void send(
+      KvClient client, String namespaceId, ArrayNode batch, Progress progress, long[] sent) {
+    JsonNode result = client.bulkPut(namespaceId, batch);
+    sent[0] += batch.size();
+    batch.removeAll();
+    JsonNode unsuccessful = result.path("unsuccessful_keys");
+    if (unsuccessful.isArray() && !unsuccessful.isEmpty()) {
+      progress.interrupt();
+      err()
+          .println(
+              "\u25B2 [WARNING] the server did not write "
+                  + unsuccessful.size()
+                  + " key(s): "
+                  + JsonArrayFile.describe(unsuccessful));
+    }
+    progress.show(sent[0]);
+  }
+
+  private static void report(List<String> list, String line) {
+    if (list.size() < MAX_REPORTED) {
+      list.add(line);
+    } else if (list.size() == MAX_REPORTED) {
+      list.add("...");
+    }
+  }
+
+  /** wrangler's {@code isKVKeyValue}. */
+  static boolean isKeyValue(JsonNode item) {
+    if (!item.isObject() || !item.path("key").isTextual() || !item.path("value").isTextual()) {
+      return false;
+    }
+    return optional(item, "expiration", JsonNode::isNumber)
+        && optional(item, "expiration_ttl", JsonNode::isNumber)
+        && optional(item, "base64", JsonNode::isBoolean)
+        // typeof null and arrays are "object" in JavaScript
+        && optional(item, "metadata", n -> n.isObject() || n.isArray() || n.isNull());
+  }
+
+  private static boolean optional(
+      JsonNode item, String field, java.util.function.Predicate<JsonNode> ok) {
+    return !item.has(field) || ok.test(item.get(field));
+  }
+
+  /** A progress bar on stderr, drawn only when stderr is a terminal. */
+  private final class Progress {
+    private final long total;
+    private boolean drawn;
+
+    Progress(long total) {
+      this.total = total;
+    }
+
+    void show(long done) {
+      if (!io.terminal() || total <= BATCH) {
+        return;
+      }
+      int percent = (int) (100 * done / total);
+      int filled = percent / 5;
+      err()
+          .print(
+              "\r["
+                  + "#".repeat(filled)
+                  + "-".repeat(20 - filled)
+                  + "] "
+                  + String.format(
+                      Locale.ROOT, "Uploaded %d%% (%,d out of %,d)", percent, done, total));
+      err().flush();
+      drawn = true;
+    }
+
+    /** Ends the bar's line before another message. */
+    void interrupt() {
+      if (drawn) {
+        err().println();
+        drawn = false;
+      }
+    }
+
+    void done() {
+      interrupt();
+    }
+  }
+}

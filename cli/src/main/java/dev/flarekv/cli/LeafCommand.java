@@ -1,0 +1,49 @@
+package dev.flarekv.cli;
+
+import dev.flarekv.protocol.client.KvClient;
+import java.io.PrintWriter;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every leaf command has: the shared connection flags, the injected {@link CliIo} and the
+ * picocli writers. Subclasses implement {@link #run()} and return normally on success; failures are
+ * exceptions that {@link KvExitCodes} turns into one line and an exit code.
+ */
+abstract class LeafCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ConnectionOptions connection;
+
+  final CliIo io;
+
+  LeafCommand(CliIo io) {
+    this.io = Objects.requireNonNull(io, "io");
+  }
+
+  @Override
+  public final Integer call() throws Exception {
+    connection.checkRemote();
+    run();
+    out().flush();
+    err().flush();
+    return KvExitCodes.SUCCESS;
+  }
+
+  abstract void run() throws Exception;
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  KvClient client() {
+    return connection.client(io);
+  }
+}

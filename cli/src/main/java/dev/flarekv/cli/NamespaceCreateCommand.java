@@ -1,0 +1,86 @@
+package dev.flarekv.cli;
+
+import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.protocol.error.KvException;
+import dev.flarekv.protocol.model.Namespace;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kv namespace create <namespace> [--preview]}: prints the id and a config snippet. */
+@Command(name = "create", mixinStandardHelpOptions = true, description = "Create a new namespace.")
+final class NamespaceCreateCommand extends LeafCommand {
+  @Parameters(
+      index = "0",
+      paramLabel = "<namespace>",
+      description = "The name of the new namespace.")
+  String namespace;
+
+  @Option(
+      names = "--preview",
+      description = "Interact with a preview namespace (the title gets the suffix _preview).")
+  boolean preview;
+
+  @Option(
+      names = "--binding",
+      paramLabel = "<name>",
+      description = "The binding name to use in the printed snippet.")
+  String binding;
+
+  NamespaceCreateCommand(CliIo io) {
+    super(io);
+  }
+
+  @Override
+  void run() {
+    String title = namespace + (preview ? "_preview" : "");
+    var client = client();
+    out().println("\uD83C\uDF00 Creating namespace with title \"" + title + "\"");
+    Namespace created;
+    try {
+      created = client.createNamespace(title);
+    } catch (KvException e) {
+      if (e.errorCode() == ErrorCode.DUPLICATE_TITLE) {
+        throw new UserError(
+            "A KV namespace with the title \""
+                + title
+                + "\" already exists. You can list existing namespaces with their IDs by running:"
+                + " flarekv kv namespace list. Or choose a different namespace name.");
+      }
+      throw e;
+    }
+    out().println("\u2728 Success!");
+    out()
+        .println(
+            "To access your new KV Namespace in your Worker, add the following snippet to your"
+                + " configuration file:");
+    Optional<WranglerConfig> config = connection.config(io);
+    boolean toml = config.map(c -> WranglerConfig.isToml(c.path())).orElse(true);
+    String name = binding != null ? binding : bindingName(namespace);
+    String idField = preview ? "preview_id" : "id";
+    if (toml) {
+      out().println("[[kv_namespaces]]");
+      out().println("binding = \"" + name + "\"");
+      out().println(idField + " = \"" + created.id() + "\"");
+    } else {
+      out().println("{");
+      out().println("  \"kv_namespaces\": [");
+      out().println("    {");
+      out().println("      \"binding\": \"" + name + "\",");
+      out().println("      \"" + idField + "\": \"" + created.id() + "\"");
+      out().println("    }");
+      out().println("  ]");
+      out().println("}");
+    }
+  }
+
+  /** wrangler's {@code getValidBindingName(name, "KV")}. */
+  static String bindingName(String name) {
+    String s = name.replaceAll("[\\s-]", "_").replaceAll("[^a-zA-Z0-9_]", "").replaceAll("_+", "_");
+    if (!s.isEmpty() && Character.isDigit(s.charAt(0))) {
+      s = "_" + s;
+    }
+    return s.isEmpty() || s.matches("_+") ? "KV" : s;
+  }
+}
