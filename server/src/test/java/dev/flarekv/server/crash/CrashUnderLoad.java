@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  * <p>Run on its own (20 kills, see docs/reliability.md) or through {@link CrashUnderLoadTest}.
  * System properties: {@code flarekv.crash.kills} (default 5), {@code flarekv.crash.sync} ({@code
  * --sync}, default false), {@code flarekv.crash.jar} (run {@code java -jar <jar> serve} instead of
- * the test classpath's ServerMain), {@code flarekv.crash.seed}, {@code flarekv.crash.maxSeconds}.
+ * the test classpath's ServerMain), {@code flarekv.crash.seed}, {@code flarekv.crash.maxSeconds}
+ * (default 75, or 20 per kill).
  */
 public final class CrashUnderLoad {
   static final int CLIENTS = 8;
@@ -141,13 +142,14 @@ public final class CrashUnderLoad {
 
   /** Configured from system properties. */
   public static CrashUnderLoad fromSystemProperties(Path dataDir) {
+    int kills = Integer.getInteger("flarekv.crash.kills", 5);
     return new CrashUnderLoad(
         dataDir,
-        Integer.getInteger("flarekv.crash.kills", 5),
+        kills,
         Boolean.getBoolean("flarekv.crash.sync"),
         System.getProperty("flarekv.crash.jar"),
         Long.getLong("flarekv.crash.seed", System.nanoTime()),
-        Duration.ofSeconds(Long.getLong("flarekv.crash.maxSeconds", 75)));
+        Duration.ofSeconds(Long.getLong("flarekv.crash.maxSeconds", Math.max(75, kills * 20L))));
   }
 
   public static void main(String[] args) throws Exception {
