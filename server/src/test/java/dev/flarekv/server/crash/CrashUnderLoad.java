@@ -90,6 +90,7 @@ public final class CrashUnderLoad {
       long inFlightAtKill,
       long lost,
       long keysChecked,
+      long presentWithMetadataAndExpiration,
       List<String> problems) {
     public String summary() {
       return "acknowledged "
