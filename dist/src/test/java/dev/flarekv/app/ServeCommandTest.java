@@ -126,6 +126,7 @@ class ServeCommandTest {
         .contains("--sync")
         .contains("--sweep-interval")
         .contains("--binding-port")
-        .contains("--binding-namespace");
+        .contains("--binding-namespace")
+        .contains("--shutdown-timeout");
   }
 }

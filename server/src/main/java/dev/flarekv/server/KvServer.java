@@ -10,6 +10,7 @@ import dev.flarekv.server.api.ValuesEndpoint;
 import dev.flarekv.server.auth.TokenAuthenticator;
 import dev.flarekv.server.binding.BindingDispatcher;
 import dev.flarekv.server.binding.NamespaceResolver;
+import dev.flarekv.server.http.ConnectionTracker;
 import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvServerInitializer;
 import dev.flarekv.server.http.RestDispatcher;
@@ -32,6 +33,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -53,6 +55,9 @@ public final class KvServer implements AutoCloseable {
   private static final int IDLE_SECONDS = 120;
   private static final int SWEEP_BATCH = 10_000;
 
+  /** How long {@link #close()} lets in-flight requests finish. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
   private final ServerConfig config;
   private final KvStore store;
   private final ExpirySweeper sweeper;
@@ -62,7 +67,9 @@ public final class KvServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Channel channel;
   private final Channel bindingChannel;
+  private final ConnectionTracker connections = new ConnectionTracker();
   private volatile boolean ready;
+  private boolean closed; // guarded by this
 
   private KvServer(ServerConfig config, InstantSource clock) throws InterruptedException {
     this.config = config;
@@ -156,7 +163,8 @@ public final class KvServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(
-            new KvServerInitializer(dispatcher, storageExecutor, MAX_BODY_BYTES, IDLE_SECONDS))
+            new KvServerInitializer(
+                dispatcher, storageExecutor, MAX_BODY_BYTES, IDLE_SECONDS, connections))
         .bind(address)
         .sync()
         .channel();
@@ -185,18 +193,46 @@ public final class KvServer implements AutoCloseable {
     return registry;
   }
 
-  /**
-   * Stops accepting connections, lets in-flight storage work finish (bounded wait), stops the
-   * sweeper and closes RocksDB.
-   */
+  /** {@link #close(Duration)} with {@link #DEFAULT_DRAIN_TIMEOUT}. */
   @Override
   public void close() {
+    close(DEFAULT_DRAIN_TIMEOUT);
+  }
+
+  /**
+   * Graceful shutdown: stops accepting connections, closes idle ones, lets in-flight requests
+   * finish for up to {@code drainTimeout} (their responses close their connections), closes what is
+   * left, stops the sweeper and the storage executor, then closes RocksDB, which flushes the
+   * memtables and syncs the WAL so the next start replays nothing.
+   */
+  public synchronized void close(Duration drainTimeout) {
+    if (closed) {
+      return;
+    }
+    closed = true;
     ready = false;
     channel.close().awaitUninterruptibly();
     if (bindingChannel != null) {
       bindingChannel.close().awaitUninterruptibly();
     }
+    connections.startDraining();
+    int running = connections.inFlight();
+    if (running > 0) {
+      log.info("shutting down: waiting up to {} for {} in-flight requests", drainTimeout, running);
+    }
+    try {
+      if (!connections.awaitDrained(drainTimeout)) {
+        log.warn(
+            "{} requests still running after {}; closing their connections",
+            connections.inFlight(),
+            drainTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    connections.closeAll();
     shutdownQuietly();
+    log.info("stopped; store {} closed", config.dataDir().toAbsolutePath());
   }
 
   private void shutdownQuietly() {

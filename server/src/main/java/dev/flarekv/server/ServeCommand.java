@@ -73,6 +73,15 @@ public final class ServeCommand implements Callable<Integer> {
   String bindingNamespace;
 
   @Option(
+      names = "--shutdown-timeout",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "On SIGTERM/SIGINT, how long in-flight requests may take to finish before their"
+              + " connections are closed (default: ${DEFAULT-VALUE}).")
+  Duration shutdownTimeout;
+
+  @Option(
       names = "--account-id",
       defaultValue = ServerConfig.DEFAULT_ACCOUNT_ID,
       description = "Account reported to wrangler's account discovery (default: ${DEFAULT-VALUE}).")
@@ -103,7 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.close();
+                  server.close(shutdownTimeout);
                   stopped.countDown();
                 },
                 "flarekv-shutdown"));

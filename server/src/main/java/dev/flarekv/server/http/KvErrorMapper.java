@@ -23,7 +23,10 @@ public final class KvErrorMapper {
       return ApiReply.error(e.errorCode(), e.getMessage());
     }
     if (failure instanceof StoreException e && e.outOfSpace()) {
-      log.warn("write refused, storage is out of space: {}", e.getMessage());
+      log.warn(
+          "write refused, storage is out of space: {} ({})",
+          e.getMessage(),
+          e.getCause() == null ? "no detail" : e.getCause().getMessage());
       return ApiReply.error(
           ErrorCode.UNAVAILABLE, "Storage is out of space; writes are refused until space returns");
     }

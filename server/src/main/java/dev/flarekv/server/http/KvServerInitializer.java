@@ -20,10 +20,16 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
   private final KvRouteHandler routeHandler;
   private final int maxBodyBytes;
   private final int idleSeconds;
+  private final ConnectionTracker tracker;
 
   public KvServerInitializer(
-      Dispatcher dispatcher, Executor executor, int maxBodyBytes, int idleSeconds) {
+      Dispatcher dispatcher,
+      Executor executor,
+      int maxBodyBytes,
+      int idleSeconds,
+      ConnectionTracker tracker) {
     this.dispatcher = dispatcher;
+    this.tracker = tracker;
     this.routeHandler = new KvRouteHandler(dispatcher, executor);
     this.maxBodyBytes = maxBodyBytes;
     this.idleSeconds = idleSeconds;
@@ -34,6 +40,7 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS))
         .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 64 * 1024))
+        .addLast("tracker", tracker)
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("precheck", new PrecheckHandler(dispatcher))
         .addLast("aggregator", new BodyLimitAggregator(maxBodyBytes))

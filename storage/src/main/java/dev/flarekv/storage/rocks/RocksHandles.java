@@ -4,6 +4,8 @@ import dev.flarekv.storage.StoreConfig;
 import dev.flarekv.storage.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,8 +139,11 @@ final class RocksHandles implements AutoCloseable {
       return new RocksHandles(dir, config, created);
     } catch (RocksDBException e) {
       closeQuietly(created);
-      throw new StoreException(
-          "Cannot open store in " + dir + ": " + e.getMessage(), e, isOutOfSpace(e));
+      String reason = String.valueOf(e.getMessage());
+      if (reason.contains("lock file")) {
+        reason = "it is in use by another process (" + reason + ")";
+      }
+      throw new StoreException("Cannot open store in " + dir + ": " + reason, e, isOutOfSpace(e));
     } catch (RuntimeException | Error e) {
       closeQuietly(created);
       throw e;
@@ -155,13 +160,31 @@ final class RocksHandles implements AutoCloseable {
       throw new StoreException("Cannot create store directory " + dir + ": " + e, e);
     }
     if (!Files.isReadable(dir) || !Files.isWritable(dir)) {
-      throw new StoreException("Cannot open store in " + dir + ": directory is not writable", null);
+      throw new StoreException(
+          "Cannot open store in " + dir + ": directory is not writable" + whyNotWritable(dir),
+          null);
     }
     // Without CURRENT, RocksDB would create a fresh database next to (and later delete) the files
     // of a damaged one. Refuse instead, so an operator can look at it.
     if (!Files.exists(dir.resolve("CURRENT")) && containsDatabaseFiles(dir)) {
       throw new StoreException(
           "Cannot open store in " + dir + ": database files present but CURRENT is missing", null);
+    }
+  }
+
+  /**
+   * The operating system's reason, found by trying to create a file: " (Read-only file system)".
+   */
+  private static String whyNotWritable(Path dir) {
+    try {
+      Files.delete(Files.createTempFile(dir, ".flarekv-write-check", ".tmp"));
+      return "";
+    } catch (AccessDeniedException e) {
+      return " (Permission denied)";
+    } catch (FileSystemException e) {
+      return e.getReason() == null ? "" : " (" + e.getReason() + ")";
+    } catch (IOException e) {
+      return " (" + e + ")";
     }
   }
 
