@@ -102,8 +102,10 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "2s",
-      description = "unmeasured load before the measured time (default: ${DEFAULT-VALUE})")
+      defaultValue = "5s",
+      description =
+          "unmeasured load before the measured time; it also warms up the generator's own JIT"
+              + " (default: ${DEFAULT-VALUE})")
   String warmup;
 
   @Option(
@@ -151,6 +153,13 @@ public final class LoadCommand implements Callable<Integer> {
 
   @Option(names = "--label", description = "a name for this run, echoed in the output")
   String label;
+
+  @Option(
+      names = "--tsv",
+      description =
+          "also append the result as one line of compare.sh's figures file: --label must then be"
+              + " ID:SYSTEM:OP")
+  java.nio.file.Path tsv;
 
   @Option(
       names = "--progress",
@@ -282,6 +291,9 @@ public final class LoadCommand implements Callable<Integer> {
       printTable(out, result, wl, sf, target, plan);
     }
     out.flush();
+    if (tsv != null) {
+      appendTsv(result);
+    }
     return result.ops() == 0 ? 1 : 0;
   }
 
@@ -314,6 +326,35 @@ public final class LoadCommand implements Callable<Integer> {
     lat.put("max", round(r.maxMillis()));
     lat.put("mean", round(r.meanMillis()));
     return o;
+  }
+
+  private void appendTsv(LoadResult r) throws java.io.IOException {
+    String[] parts = label == null ? new String[0] : label.split(":", 3);
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("--tsv needs --label ID:SYSTEM:OP");
+    }
+    String line =
+        String.join(
+                "\t",
+                parts[0],
+                parts[1],
+                parts[2],
+                "flarekv-bench",
+                Integer.toString(connections),
+                String.format(Locale.ROOT, "%.1f", r.opsPerSecond()),
+                LoadResult.fmt(r.millisAt(50)),
+                LoadResult.fmt(r.millisAt(90)),
+                LoadResult.fmt(r.millisAt(99)),
+                LoadResult.fmt(r.millisAt(99.9)),
+                LoadResult.fmt(r.maxMillis()),
+                Long.toString(r.errors()))
+            + "\n";
+    java.nio.file.Files.writeString(
+        tsv,
+        line,
+        java.nio.charset.StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   private static double round(double v) {

@@ -178,6 +178,7 @@ public final class LoadRunner {
         errorKinds.merge("run did not drain", 1L, Long::sum);
       }
       long measured = Math.max(1, Math.min(end, progress.deadline) - progress.measureStart);
+      // latency covers every operation intended inside the window, even one answered after it
       return new LoadResult(ops, requests, errors, errorKinds, histogram, measured);
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -275,6 +276,17 @@ public final class LoadRunner {
         finish();
         return;
       }
+      if (now >= progress.deadline) {
+        // the server fell behind: the slots still due are never sent, and say so
+        long unsent = (progress.deadline - intended + interval - 1) / interval;
+        synchronized (this) {
+          measuredErrors += unsent;
+          errorKinds.merge("behind schedule (not sent)", unsent, Long::sum);
+        }
+        progress.errors.add(unsent);
+        finish();
+        return;
+      }
       nextIntended += interval;
       long delay = intended - now;
       if (delay > 0) {
@@ -333,7 +345,7 @@ public final class LoadRunner {
       cancelTimeout();
       long now = System.nanoTime();
       boolean measuring = opStart >= progress.measureStart;
-      if (measuring) {
+      if (measuring && now <= progress.deadline) {
         measuredRequests++;
       }
       int status = response.status().code();
@@ -356,7 +368,9 @@ public final class LoadRunner {
       if (measuring) {
         synchronized (this) {
           histogram.recordValue(Math.min(now - opStart, MAX_TRACKABLE_NANOS));
-          measuredOps++;
+          if (now <= progress.deadline) {
+            measuredOps++; // throughput counts what completed inside the window
+          }
         }
         progress.ops.increment();
       }
