@@ -1,0 +1,494 @@
+package dev.flarekv.bench.load;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flarekv.protocol.client.KvClient;
+import dev.flarekv.protocol.json.KvJson;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code flarekv-bench load}: the HTTP load generator. */
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Drives a flarekv server (or any KV-like HTTP service) over keep-alive HTTP/1.1 connections"
+          + " and prints requests/s and latency percentiles.",
+      "Closed loop by default; --rate R runs a fixed-rate open loop whose latency counts from each"
+          + " request's intended send time (no coordinated omission).",
+      "Only loopback addresses are accepted as targets."
+    })
+public final class LoadCommand implements Callable<Integer> {
+  static final String DEFAULT_ACCOUNT = "f1a2e4b0000000000000000000000001";
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-w", "--workload"},
+      defaultValue = "read",
+      description =
+          "read | write | session | ratelimit | list | bulk | large (default: ${DEFAULT-VALUE})")
+  String workload;
+
+  @Option(
+      names = {"-s", "--surface"},
+      defaultValue = "rest",
+      description = "rest | binding | http (default: ${DEFAULT-VALUE})")
+  String surface;
+
+  @Option(
+      names = "--url",
+      defaultValue = "http://127.0.0.1:8790/client/v4",
+      description =
+          "REST API root (rest; also used by binding to create the namespace and preload), or the"
+              + " base URL keys are appended to (http). Default: ${DEFAULT-VALUE}")
+  String url;
+
+  @Option(
+      names = "--binding-address",
+      defaultValue = "127.0.0.1:8791",
+      description = "host:port of the workerd binding listener (default: ${DEFAULT-VALUE})")
+  String bindingAddress;
+
+  @Option(
+      names = "--token",
+      defaultValue = "${env:FLAREKV_API_TOKEN}",
+      description = "bearer token (default: $FLAREKV_API_TOKEN, none if unset)")
+  String token;
+
+  @Option(
+      names = "--account-id",
+      defaultValue = DEFAULT_ACCOUNT,
+      description = "account of the REST paths (default: ${DEFAULT-VALUE})")
+  String accountId;
+
+  @Option(
+      names = "--namespace-id",
+      description = "use this namespace instead of creating a fresh one")
+  String namespaceId;
+
+  @Option(
+      names = {"-c", "--connections"},
+      defaultValue = "16",
+      description =
+          "keep-alive connections, one request in flight each (default: ${DEFAULT-VALUE})")
+  int connections;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "event-loop threads (default: min(connections, cores))")
+  int threads;
+
+  @Option(
+      names = {"-d", "--duration"},
+      defaultValue = "10s",
+      description = "measured time, e.g. 30s, 2m, 500ms (default: ${DEFAULT-VALUE})")
+  String duration;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "5s",
+      description =
+          "unmeasured load before the measured time; it also warms up the generator's own JIT"
+              + " (default: ${DEFAULT-VALUE})")
+  String warmup;
+
+  @Option(
+      names = {"-r", "--rate"},
+      defaultValue = "0",
+      description = "operations per second for an open loop; 0 = closed loop (default)")
+  double rate;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "10s",
+      description =
+          "per-request timeout; a timed-out request is an error (default: ${DEFAULT-VALUE})")
+  String timeout;
+
+  @Option(
+      names = "--value-size",
+      defaultValue = "100",
+      description = "bytes per value (large always writes 1 MiB) (default: ${DEFAULT-VALUE})")
+  int valueSize;
+
+  @Option(
+      names = "--keys",
+      defaultValue = "10000",
+      description = "key space of read/write/session/ratelimit/bulk (default: ${DEFAULT-VALUE})")
+  int keys;
+
+  @Option(
+      names = "--list-keys",
+      defaultValue = "1000000",
+      description = "keys preloaded for the list workload (default: ${DEFAULT-VALUE})")
+  int listKeys;
+
+  @Option(
+      names = "--ttl",
+      defaultValue = "3600",
+      description = "expiration_ttl of writes in seconds, at least 60 (default: ${DEFAULT-VALUE})")
+  int ttl;
+
+  @Option(names = "--no-preload", description = "the keys are already there (with --namespace-id)")
+  boolean noPreload;
+
+  @Option(names = "--json", description = "print the result as one JSON object instead of a table")
+  boolean json;
+
+  @Option(names = "--label", description = "a name for this run, echoed in the output")
+  String label;
+
+  @Option(
+      names = "--tsv",
+      description =
+          "also append the result as one line of compare.sh's figures file: --label must then be"
+              + " ID:SYSTEM:OP")
+  java.nio.file.Path tsv;
+
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
+      description = "auto | on | off: progress line on stderr (auto = when on a terminal)")
+  String progressMode;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintStream log = System.err;
+    Workload wl = Workload.parse(workload);
+    Surface sf = Surface.valueOf(surface.trim().toUpperCase(Locale.ROOT));
+    if (connections < 1 || keys < 1 || listKeys < 1 || valueSize < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--connections, --keys and --list-keys must be >= 1");
+    }
+    if (ttl < 60) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--ttl must be >= 60");
+    }
+    if (sf != Surface.REST && wl == Workload.BULK) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "bulk runs on the rest surface only");
+    }
+    if (sf == Surface.HTTP
+        && wl != Workload.READ
+        && wl != Workload.WRITE
+        && wl != Workload.SESSION
+        && wl != Workload.LARGE) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "the http surface runs read, write, session and large only");
+    }
+    String tok = token == null || token.isBlank() ? null : token;
+    URI base = URI.create(url);
+    String host;
+    int port;
+    if (sf == Surface.BINDING) {
+      int colon = bindingAddress.lastIndexOf(':');
+      host = bindingAddress.substring(0, colon);
+      port = Integer.parseInt(bindingAddress.substring(colon + 1));
+    } else {
+      host = base.getHost();
+      port = base.getPort() < 0 ? 80 : base.getPort();
+    }
+    requireLoopback(host);
+    if (sf != Surface.HTTP) {
+      requireLoopback(base.getHost());
+    }
+
+    // setup: namespace and preload (untimed)
+    String ns = namespaceId;
+    int preload = wl.preloadKeys(keys, listKeys);
+    int size = wl.valueSize(valueSize);
+    if (sf == Surface.HTTP) {
+      if (!noPreload && preload > 0) {
+        Preloader.plainPuts(url, wl, preload, size, connections, log);
+      }
+    } else {
+      KvClient client = new KvClient(url, tok, accountId);
+      if (ns == null) {
+        ns =
+            client
+                .createNamespace(
+                    "flarekv-bench-"
+                        + wl.name().toLowerCase(Locale.ROOT)
+                        + "-"
+                        + System.currentTimeMillis())
+                .id();
+        log.println("namespace: " + ns);
+      }
+      if (!noPreload && preload > 0) {
+        Preloader.restBulk(client, ns, wl, preload, size, log);
+      }
+    }
+
+    HttpHeaders extra = new DefaultHttpHeaders();
+    if (tok != null) {
+      extra.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + tok);
+    }
+    if (sf == Surface.BINDING) {
+      extra.set("X-Flarekv-Namespace", ns);
+    }
+    Surface.Requests requests = new Surface.Requests(sf, base.getRawPath(), accountId, ns);
+    int loopThreads =
+        threads > 0 ? threads : Math.min(connections, Runtime.getRuntime().availableProcessors());
+    LoadRunner.Plan plan =
+        new LoadRunner.Plan(
+            host,
+            port,
+            wl,
+            requests,
+            connections,
+            loopThreads,
+            parseDuration(warmup).toNanos(),
+            parseDuration(duration).toNanos(),
+            rate,
+            parseDuration(timeout).toNanos(),
+            keys,
+            listKeys,
+            valueSize,
+            ttl,
+            extra);
+    boolean showProgress =
+        switch (progressMode.toLowerCase(Locale.ROOT)) {
+          case "on" -> true;
+          case "off" -> false;
+          default -> System.console() != null;
+        };
+    LoadRunner runner = new LoadRunner(plan);
+    ProgressLine progress = showProgress ? new ProgressLine(log) : null;
+    LoadResult result;
+    try {
+      result =
+          runner.run(
+              p -> {
+                if (progress != null) {
+                  progress.start(p);
+                }
+              });
+    } finally {
+      if (progress != null) {
+        progress.stop();
+      }
+    }
+    String target = sf == Surface.BINDING ? bindingAddress : url;
+    if (json) {
+      out.println(KvJson.mapper().writeValueAsString(toJson(result, wl, sf, target, plan)));
+    } else {
+      printTable(out, result, wl, sf, target, plan);
+    }
+    out.flush();
+    if (tsv != null) {
+      appendTsv(result);
+    }
+    return result.ops() == 0 ? 1 : 0;
+  }
+
+  private ObjectNode toJson(
+      LoadResult r, Workload wl, Surface sf, String target, LoadRunner.Plan plan) {
+    ObjectNode o = KvJson.mapper().createObjectNode();
+    if (label != null) {
+      o.put("label", label);
+    }
+    o.put("workload", wl.name().toLowerCase(Locale.ROOT));
+    o.put("surface", sf.name().toLowerCase(Locale.ROOT));
+    o.put("target", target);
+    o.put("connections", plan.connections());
+    o.put("mode", plan.rate() > 0 ? "open" : "closed");
+    o.put("rate", plan.rate());
+    o.put("valueSize", wl.valueSize(valueSize));
+    o.put("durationSeconds", r.measuredNanos() / 1e9);
+    o.put("operations", r.ops());
+    o.put("requests", r.requests());
+    o.put("errors", r.errors());
+    ObjectNode kinds = o.putObject("errorKinds");
+    r.errorKinds().forEach(kinds::put);
+    o.put("opsPerSecond", round(r.opsPerSecond()));
+    o.put("requestsPerSecond", round(r.requestsPerSecond()));
+    ObjectNode lat = o.putObject("latencyMs");
+    lat.put("p50", round(r.millisAt(50)));
+    lat.put("p90", round(r.millisAt(90)));
+    lat.put("p99", round(r.millisAt(99)));
+    lat.put("p99.9", round(r.millisAt(99.9)));
+    lat.put("max", round(r.maxMillis()));
+    lat.put("mean", round(r.meanMillis()));
+    return o;
+  }
+
+  private void appendTsv(LoadResult r) throws java.io.IOException {
+    String[] parts = label == null ? new String[0] : label.split(":", 3);
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("--tsv needs --label ID:SYSTEM:OP");
+    }
+    String line =
+        String.join(
+                "\t",
+                parts[0],
+                parts[1],
+                parts[2],
+                "flarekv-bench",
+                Integer.toString(connections),
+                String.format(Locale.ROOT, "%.1f", r.opsPerSecond()),
+                LoadResult.fmt(r.millisAt(50)),
+                LoadResult.fmt(r.millisAt(90)),
+                LoadResult.fmt(r.millisAt(99)),
+                LoadResult.fmt(r.millisAt(99.9)),
+                LoadResult.fmt(r.maxMillis()),
+                Long.toString(r.errors()))
+            + "\n";
+    java.nio.file.Files.writeString(
+        tsv,
+        line,
+        java.nio.charset.StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  private void printTable(
+      PrintWriter out, LoadResult r, Workload wl, Surface sf, String target, LoadRunner.Plan plan) {
+    out.printf(
+        Locale.ROOT,
+        "%s%s on %s (%s), %d connections, %s, %.1f s measured, value %,d B%n",
+        label == null ? "" : label + ": ",
+        wl.name().toLowerCase(Locale.ROOT),
+        sf.name().toLowerCase(Locale.ROOT),
+        target,
+        plan.connections(),
+        plan.rate() > 0
+            ? String.format(Locale.ROOT, "open loop at %.0f ops/s", plan.rate())
+            : "closed loop",
+        r.measuredNanos() / 1e9,
+        wl.valueSize(valueSize));
+    out.printf(
+        Locale.ROOT,
+        "%12s %12s %9s %9s %9s %9s %9s %9s%n",
+        "ops/s",
+        "requests/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "max ms",
+        "errors");
+    out.printf(
+        Locale.ROOT,
+        "%12.1f %12.1f %9.3f %9.3f %9.3f %9.3f %9.3f %9d%n",
+        r.opsPerSecond(),
+        r.requestsPerSecond(),
+        r.millisAt(50),
+        r.millisAt(90),
+        r.millisAt(99),
+        r.millisAt(99.9),
+        r.maxMillis(),
+        r.errors());
+    if (!r.errorKinds().isEmpty()) {
+      out.println("errors: " + r.errorKinds());
+    }
+  }
+
+  private static void requireLoopback(String host) throws UnknownHostException {
+    if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) {
+      throw new IllegalArgumentException(
+          "refusing to send load to " + host + ": only loopback addresses (127.0.0.1) are allowed");
+    }
+  }
+
+  /** "10s", "500ms", "2m", "1h", or plain seconds. */
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+    }
+    char unit = t.charAt(t.length() - 1);
+    if (Character.isDigit(unit)) {
+      return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
+    }
+    double n = Double.parseDouble(t.substring(0, t.length() - 1));
+    long millis =
+        switch (unit) {
+          case 's' -> (long) (n * 1000);
+          case 'm' -> (long) (n * 60_000);
+          case 'h' -> (long) (n * 3_600_000);
+          default -> throw new IllegalArgumentException("bad duration: " + text);
+        };
+    return Duration.ofMillis(millis);
+  }
+
+  /** A one-line progress bar on stderr, redrawn twice a second. */
+  static final class ProgressLine {
+    private final PrintStream err;
+    private Thread thread;
+    private volatile boolean running = true;
+
+    ProgressLine(PrintStream err) {
+      this.err = err;
+    }
+
+    void start(LoadRunner.Progress p) {
+      thread =
+          new Thread(
+              () -> {
+                long lastOps = 0;
+                long lastAt = System.nanoTime();
+                while (running) {
+                  try {
+                    Thread.sleep(500);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  long now = System.nanoTime();
+                  long ops = p.ops();
+                  double rate = (ops - lastOps) * 1e9 / Math.max(1, now - lastAt);
+                  lastOps = ops;
+                  lastAt = now;
+                  long total = p.deadline() - p.measureStart();
+                  long elapsed = Math.max(0, Math.min(total, now - p.measureStart()));
+                  int width = 30;
+                  int filled = (int) (width * elapsed / Math.max(1, total));
+                  String phase = now < p.measureStart() ? "warm-up " : "";
+                  err.printf(
+                      Locale.ROOT,
+                      "\r[%s%s] %s%5.1f/%.0f s %10.0f ops/s  %d errors   ",
+                      "#".repeat(filled),
+                      ".".repeat(width - filled),
+                      phase,
+                      elapsed / 1e9,
+                      total / 1e9,
+                      rate,
+                      p.errors());
+                  err.flush();
+                }
+              },
+              "flarekv-bench-progress");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      if (thread != null) {
+        thread.interrupt();
+        thread.join(TimeUnit.SECONDS.toMillis(1));
+        err.print("\r" + " ".repeat(90) + "\r");
+        err.flush();
+      }
+    }
+  }
+}
