@@ -50,7 +50,6 @@ public final class KvServer implements AutoCloseable {
   /** Bodies up to the bulk-write limit plus room for JSON framing. */
   static final int MAX_BODY_BYTES = (int) KvLimits.MAX_BULK_WRITE_BODY_BYTES + 1024 * 1024;
 
-  private static final int IDLE_SECONDS = 120;
   private static final int SWEEP_BATCH = 10_000;
 
   private final ServerConfig config;
@@ -156,7 +155,8 @@ public final class KvServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(
-            new KvServerInitializer(dispatcher, storageExecutor, MAX_BODY_BYTES, IDLE_SECONDS))
+            new KvServerInitializer(
+                dispatcher, storageExecutor, MAX_BODY_BYTES, config.idleTimeout()))
         .bind(address)
         .sync()
         .channel();
