@@ -37,7 +37,7 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
         .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 64 * 1024))
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("precheck", new PrecheckHandler(dispatcher))
-        .addLast("aggregator", new BodyLimitAggregator(maxBodyBytes))
+        .addLast("aggregator", new BodyLimitAggregator(maxBodyBytes, dispatcher))
         .addLast("route", routeHandler);
   }
 }
