@@ -52,7 +52,6 @@ public final class KvServer implements AutoCloseable {
   /** Bodies up to the bulk-write limit plus room for JSON framing. */
   static final int MAX_BODY_BYTES = (int) KvLimits.MAX_BULK_WRITE_BODY_BYTES + 1024 * 1024;
 
-  private static final int IDLE_SECONDS = 120;
   private static final int SWEEP_BATCH = 10_000;
 
   /** How long {@link #close()} lets in-flight requests finish. */
@@ -164,7 +163,7 @@ public final class KvServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(
             new KvServerInitializer(
-                dispatcher, storageExecutor, MAX_BODY_BYTES, IDLE_SECONDS, connections))
+                dispatcher, storageExecutor, MAX_BODY_BYTES, config.idleTimeout(), connections))
         .bind(address)
         .sync()
         .channel();

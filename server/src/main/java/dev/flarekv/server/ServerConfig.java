@@ -20,6 +20,8 @@ import java.util.Objects;
  *     picks a free one
  * @param bindingNamespace the namespace title binding requests use when they carry no {@code
  *     X-Flarekv-Namespace} header (created in {@code accountId} on first use), or null
+ * @param idleTimeout how long a connection may stay without reads or writes before the server
+ *     closes it (a request being processed does not count as idle)
  */
 public record ServerConfig(
     String host,
@@ -31,7 +33,8 @@ public record ServerConfig(
     String accountId,
     int storageThreads,
     int bindingPort,
-    String bindingNamespace) {
+    String bindingNamespace,
+    Duration idleTimeout) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8790;
@@ -40,6 +43,7 @@ public record ServerConfig(
   public static final int DEFAULT_BINDING_PORT = 8791;
   public static final int EPHEMERAL_PORT = -1;
   public static final String DEFAULT_ACCOUNT_ID = "f1a2e4b0000000000000000000000001";
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -59,9 +63,16 @@ public record ServerConfig(
     if (sweepInterval.isNegative() || sweepInterval.isZero()) {
       throw new IllegalArgumentException("sweepInterval must be positive: " + sweepInterval);
     }
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    if (idleTimeout.toMillis() <= 0) {
+      throw new IllegalArgumentException("idleTimeout must be at least 1 ms: " + idleTimeout);
+    }
   }
 
-  /** Defaults: 127.0.0.1:8790, ./.flarekv/data, no tokens, WAL without fsync, 10 s sweeps. */
+  /**
+   * Defaults: 127.0.0.1:8790, ./.flarekv/data, no tokens, WAL without fsync, 10 s sweeps, 120 s
+   * idle timeout.
+   */
   public static ServerConfig defaults() {
     return new ServerConfig(
         DEFAULT_HOST,
@@ -73,7 +84,8 @@ public record ServerConfig(
         DEFAULT_ACCOUNT_ID,
         Math.max(4, 4 * Runtime.getRuntime().availableProcessors()),
         DEFAULT_BINDING_PORT,
-        null);
+        null,
+        DEFAULT_IDLE_TIMEOUT);
   }
 
   public ServerConfig withHost(String value) {
@@ -87,7 +99,8 @@ public record ServerConfig(
         accountId,
         storageThreads,
         bindingPort,
-        bindingNamespace);
+        bindingNamespace,
+        idleTimeout);
   }
 
   public ServerConfig withPort(int value) {
@@ -101,7 +114,8 @@ public record ServerConfig(
         accountId,
         storageThreads,
         bindingPort,
-        bindingNamespace);
+        bindingNamespace,
+        idleTimeout);
   }
 
   public ServerConfig withDataDir(Path value) {
@@ -115,7 +129,8 @@ public record ServerConfig(
         accountId,
         storageThreads,
         bindingPort,
-        bindingNamespace);
+        bindingNamespace,
+        idleTimeout);
   }
 
   public ServerConfig withApiTokens(List<String> value) {
@@ -129,7 +144,8 @@ public record ServerConfig(
         accountId,
         storageThreads,
         bindingPort,
-        bindingNamespace);
+        bindingNamespace,
+        idleTimeout);
   }
 
   public ServerConfig withSyncWrites(boolean value) {
@@ -143,7 +159,8 @@ public record ServerConfig(
         accountId,
         storageThreads,
         bindingPort,
-        bindingNamespace);
+        bindingNamespace,
+        idleTimeout);
   }
 
   public ServerConfig withSweepInterval(Duration value) {
@@ -157,7 +174,8 @@ public record ServerConfig(
         accountId,
         storageThreads,
         bindingPort,
-        bindingNamespace);
+        bindingNamespace,
+        idleTimeout);
   }
 
   public ServerConfig withAccountId(String value) {
@@ -171,7 +189,8 @@ public record ServerConfig(
         value,
         storageThreads,
         bindingPort,
-        bindingNamespace);
+        bindingNamespace,
+        idleTimeout);
   }
 
   public ServerConfig withStorageThreads(int value) {
@@ -185,7 +204,8 @@ public record ServerConfig(
         accountId,
         value,
         bindingPort,
-        bindingNamespace);
+        bindingNamespace,
+        idleTimeout);
   }
 
   public ServerConfig withBindingPort(int value) {
@@ -199,7 +219,8 @@ public record ServerConfig(
         accountId,
         storageThreads,
         value,
-        bindingNamespace);
+        bindingNamespace,
+        idleTimeout);
   }
 
   public ServerConfig withBindingNamespace(String value) {
@@ -213,6 +234,22 @@ public record ServerConfig(
         accountId,
         storageThreads,
         bindingPort,
+        value,
+        idleTimeout);
+  }
+
+  public ServerConfig withIdleTimeout(Duration value) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        apiTokens,
+        syncWrites,
+        sweepInterval,
+        accountId,
+        storageThreads,
+        bindingPort,
+        bindingNamespace,
         value);
   }
 
@@ -239,6 +276,8 @@ public record ServerConfig(
         + bindingPort
         + ", bindingNamespace="
         + bindingNamespace
+        + ", idleTimeout="
+        + idleTimeout
         + "]";
   }
 }

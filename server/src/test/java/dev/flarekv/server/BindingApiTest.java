@@ -312,6 +312,31 @@ class BindingApiTest {
   }
 
   @Test
+  void connectionLevelErrors_areTextWithReason_notRestEnvelopes() throws Exception {
+    // Regression: malformed requests, unmet Expect headers and bodies over the aggregation limit
+    // were answered with the REST JSON envelope and a bare reason phrase on this listener too.
+    List<String> requests =
+        List.of(
+            "GET /k HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(70 * 1024) + "\r\n\r\n",
+            "PUT /k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "PUT /k HTTP/1.1\r\nHost: x\r\nExpect: nonsense\r\nContent-Length: 1\r\n\r\nv",
+            "POST /bulk/get HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 200000000\r\n\r\n",
+            "POST /bulk/get HTTP/1.1\r\nHost: x\r\nContent-Length: 200000000\r\n\r\n");
+    for (String request : requests) {
+      try (RawHttp http = new RawHttp(server.bindingPort())) {
+        RawHttp.Response r = http.write(request).read();
+        String what = request.substring(0, 40);
+        assertThat(r.status()).as(what).isBetween(400, 499);
+        assertThat(r.headers()).as(what).contains("content-type: text/plain");
+        assertThat(r.reason()).as(what).isEqualTo(r.text()).isNotBlank();
+        assertThat(r.text()).as(what).doesNotContain("\"errors\"");
+        assertThat(http.closedByServer(5_000)).as(what).isTrue();
+      }
+    }
+  }
+
+  @Test
   void valueOverTheLimit_isRefusedUnread() throws Exception {
     try (RawHttp http = new RawHttp(server.bindingPort())) {
       http.write(

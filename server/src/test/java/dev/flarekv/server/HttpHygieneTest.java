@@ -231,4 +231,30 @@ class HttpHygieneTest {
     }
     assertThat(server.get(TestServer.ns()).status()).isEqualTo(200);
   }
+
+  @Test
+  void unmetExpectations_areEnvelopes() throws Exception {
+    // Regression: Netty's aggregator answered these with a bare 417 / 413 and an empty body.
+    for (String request :
+        List.of(
+            "PUT "
+                + TestServer.ns()
+                + " HTTP/1.1\r\nHost: x\r\n"
+                + auth()
+                + "Expect: nonsense\r\nContent-Length: 1\r\n\r\nv",
+            "PUT "
+                + TestServer.ns()
+                + " HTTP/1.1\r\nHost: x\r\n"
+                + auth()
+                + "Expect: 100-continue\r\nContent-Length: 200000000\r\n\r\n")) {
+      try (RawHttp http = new RawHttp(server.port())) {
+        RawHttp.Response r = http.write(request).read();
+        assertThat(r.status()).isIn(400, 413);
+        Reply envelope = new Reply(r.status(), null, r.body());
+        assertThat(envelope.json().path("success").asBoolean(true)).isFalse();
+        assertThat(envelope.errorCode()).isEqualTo(10001);
+        assertThat(http.closedByServer(5_000)).isTrue();
+      }
+    }
+  }
 }

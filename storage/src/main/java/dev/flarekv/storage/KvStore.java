@@ -107,6 +107,15 @@ public interface KvStore extends AutoCloseable {
    */
   int sweepExpired(int maxDeletes);
 
+  /**
+   * Diagnostic: how many engine iterators are open right now (RocksDB iterators pin memtables and
+   * SST files, so a leak holds native memory). Back to 0 whenever no list or sweep is running.
+   * Engines without native iterators report 0.
+   */
+  default long openIterators() {
+    return 0;
+  }
+
   /** Flushes and releases everything; further calls throw {@link StoreException}. */
   @Override
   void close();

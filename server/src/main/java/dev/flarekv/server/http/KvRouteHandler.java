@@ -113,7 +113,8 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
       write(
           ctx,
           state,
-          ApiReply.error(ErrorCode.UNAVAILABLE, "Server is overloaded, try again later"),
+          dispatcher.error(
+              ErrorCode.UNAVAILABLE.exception("Server is overloaded, try again later")),
           keepAlive);
     }
   }
@@ -146,7 +147,7 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
     } else if (cause instanceof TooLongFrameException) {
       message = "Request is too large";
     }
-    Responses.errorAndClose(ctx, code, message);
+    Responses.errorAndClose(ctx, dispatcher.error(code.exception(message)));
   }
 
   @Override

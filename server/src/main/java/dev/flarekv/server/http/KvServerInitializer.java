@@ -5,6 +5,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -19,31 +20,31 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
   private final Dispatcher dispatcher;
   private final KvRouteHandler routeHandler;
   private final int maxBodyBytes;
-  private final int idleSeconds;
+  private final long idleMillis;
   private final ConnectionTracker tracker;
 
   public KvServerInitializer(
       Dispatcher dispatcher,
       Executor executor,
       int maxBodyBytes,
-      int idleSeconds,
+      Duration idleTimeout,
       ConnectionTracker tracker) {
     this.dispatcher = dispatcher;
     this.tracker = tracker;
     this.routeHandler = new KvRouteHandler(dispatcher, executor);
     this.maxBodyBytes = maxBodyBytes;
-    this.idleSeconds = idleSeconds;
+    this.idleMillis = idleTimeout.toMillis();
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     ch.pipeline()
-        .addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS))
+        .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
         .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 64 * 1024))
         .addLast("tracker", tracker)
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("precheck", new PrecheckHandler(dispatcher))
-        .addLast("aggregator", new BodyLimitAggregator(maxBodyBytes))
+        .addLast("aggregator", new BodyLimitAggregator(maxBodyBytes, dispatcher))
         .addLast("route", routeHandler);
   }
 }

@@ -1,7 +1,5 @@
 package dev.flarekv.server.http;
 
-import dev.flarekv.protocol.envelope.ApiResponse;
-import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.server.api.ApiReply;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -55,14 +53,12 @@ final class Responses {
     return new String(utf8, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
-  /** Writes an error envelope and closes the connection (used when the request was not read). */
-  static void errorAndClose(ChannelHandlerContext ctx, ErrorCode code, String message) {
-    ApiReply reply =
-        new ApiReply(
-            code.httpStatus(),
-            "application/json",
-            ApiResponse.error(code, message).toJson(),
-            Map.of());
+  /**
+   * Writes an error reply and closes the connection (used when the request was not read). The reply
+   * comes from the listener's {@link Dispatcher#error}, so a REST client gets an envelope and
+   * workerd a text body with the message as reason phrase.
+   */
+  static void errorAndClose(ChannelHandlerContext ctx, ApiReply reply) {
     FullHttpResponse response = of(reply, false);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

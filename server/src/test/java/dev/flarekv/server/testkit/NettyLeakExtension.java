@@ -26,6 +26,19 @@ public final class NettyLeakExtension implements AfterAllCallback {
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
+    assertNoLeaks(context.getDisplayName());
+  }
+
+  /**
+   * Installs the recording leak detector (class initialisation does it); for test engines that do
+   * not run Jupiter extensions (jqwik), call before the first buffer is allocated.
+   */
+  public static void install() {
+    // the static initialiser has run by now
+  }
+
+  /** Forces collection and fails if Netty reported a leaked buffer since the last check. */
+  public static void assertNoLeaks(String where) throws InterruptedException {
     // Leaks are reported when the detector polls its reference queue, which happens on the next
     // tracked allocation after the leaked buffer was collected.
     for (int i = 0; i < 5; i++) {
@@ -41,7 +54,7 @@ public final class NettyLeakExtension implements AfterAllCallback {
       List<String> found = new ArrayList<>(LEAKS);
       LEAKS.clear();
       throw new AssertionError(
-          "Netty buffer leak(s) in " + context.getDisplayName() + ":\n" + String.join("\n", found));
+          "Netty buffer leak(s) in " + where + ":\n" + String.join("\n", found));
     }
   }
 

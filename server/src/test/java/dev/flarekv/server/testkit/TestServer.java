@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A real flarekv server on an ephemeral loopback port over real RocksDB in a temp dir, with an
@@ -53,13 +54,20 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a server with the given tokens and clock. */
   public static TestServer start(Path dataDir, List<String> tokens, MutableClock clock) {
-    ServerConfig config =
+    return start(dataDir, tokens, clock, UnaryOperator.identity());
+  }
+
+  /** As {@link #start(Path, List, MutableClock)} with changes to the test configuration. */
+  public static TestServer start(
+      Path dataDir, List<String> tokens, MutableClock clock, UnaryOperator<ServerConfig> tweak) {
+    ServerConfig base =
         ServerConfig.defaults()
             .withPort(0)
             .withDataDir(dataDir)
             .withApiTokens(tokens)
             .withAccountId(ACCOUNT)
             .withBindingPort(ServerConfig.EPHEMERAL_PORT);
+    ServerConfig config = tweak.apply(base);
     try {
       return new TestServer(KvServer.start(config, clock), clock, tokens.isEmpty() ? null : TOKEN);
     } catch (InterruptedException e) {

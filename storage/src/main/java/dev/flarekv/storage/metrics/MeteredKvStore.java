@@ -8,6 +8,7 @@ import dev.flarekv.protocol.model.Namespace;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.storage.KvStore;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Collection;
@@ -27,11 +28,14 @@ import java.util.function.Supplier;
  *       not_found} when a lookup found nothing or the namespace/key does not exist, {@code error}
  *       for any other exception, {@code success} otherwise.
  *   <li>{@value #SWEPT}: counter of expired pairs removed by {@link #sweepExpired}.
+ *   <li>{@value #OPEN_ITERATORS}: gauge of {@link KvStore#openIterators()} (a leak shows as a value
+ *       that never returns to 0).
  * </ul>
  */
 public final class MeteredKvStore implements KvStore {
   public static final String OPERATIONS = "flarekv.store.operations";
   public static final String SWEPT = "flarekv.store.expired.swept";
+  public static final String OPEN_ITERATORS = "flarekv.store.open.iterators";
 
   private final KvStore delegate;
   private final MeterRegistry registry;
@@ -45,6 +49,9 @@ public final class MeteredKvStore implements KvStore {
         Counter.builder(SWEPT)
             .description("Expired pairs physically removed by the sweeper")
             .register(registry);
+    Gauge.builder(OPEN_ITERATORS, delegate, KvStore::openIterators)
+        .description("Storage engine iterators open right now")
+        .register(registry);
   }
 
   @Override
@@ -117,6 +124,11 @@ public final class MeteredKvStore implements KvStore {
     int deleted = timed("sweepExpired", () -> delegate.sweepExpired(maxDeletes));
     swept.increment(deleted);
     return deleted;
+  }
+
+  @Override
+  public long openIterators() {
+    return delegate.openIterators();
   }
 
   @Override

@@ -319,10 +319,20 @@ final class RocksKvStore implements KvStore {
     }
   }
 
+  @Override
+  public long openIterators() {
+    return iterators.size();
+  }
+
   // ---------------------------------------------------------------- test hooks
 
   int openIteratorCount() {
     return iterators.size();
+  }
+
+  /** Opens a tracked iterator on the data column family; the caller closes it. */
+  TrackedIterator openDataIterator(ReadOptions readOptions) {
+    return iterators.open(handles.db, handles.data, readOptions);
   }
 
   RocksHandles handles() {

@@ -12,6 +12,9 @@ import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.KvStoreContractTest;
 import dev.flarekv.storage.StoreConfig;
 import dev.flarekv.storage.StoreException;
+import dev.flarekv.storage.metrics.MeteredKvStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +141,25 @@ class RocksKvStoreTest extends KvStoreContractTest {
     clock.advanceSeconds(10);
     store.sweepExpired(10);
     assertThat(rocks().openIteratorCount()).isZero();
+  }
+
+  @Test
+  void openIterators_isPublishedAsDiagnosticAndGauge() {
+    store.put(ns, entry("k", "v"));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    MeteredKvStore metered = new MeteredKvStore(store, registry);
+    Gauge gauge = registry.get(MeteredKvStore.OPEN_ITERATORS).gauge();
+    // an iterator that is still open shows in the store's count, the decorator's and the gauge
+    try (org.rocksdb.ReadOptions options = new org.rocksdb.ReadOptions();
+        TrackedIterator open = rocks().openDataIterator(options)) {
+      open.seek(new byte[0]);
+      assertThat(store.openIterators()).isOne();
+      assertThat(metered.openIterators()).isOne();
+      assertThat(gauge.value()).isEqualTo(1.0);
+    }
+    metered.list(ns, "", null, 10);
+    assertThat(metered.openIterators()).isZero();
+    assertThat(gauge.value()).isZero();
   }
 
   @Test
