@@ -1,6 +1,5 @@
 package dev.flarekv.server;
 
-import dev.flarekv.protocol.validation.KvLimits;
 import dev.flarekv.server.api.AccountEndpoint;
 import dev.flarekv.server.api.BulkEndpoint;
 import dev.flarekv.server.api.KeysEndpoint;
@@ -10,6 +9,7 @@ import dev.flarekv.server.api.ValuesEndpoint;
 import dev.flarekv.server.auth.TokenAuthenticator;
 import dev.flarekv.server.binding.BindingDispatcher;
 import dev.flarekv.server.binding.NamespaceResolver;
+import dev.flarekv.server.http.BodyBudget;
 import dev.flarekv.server.http.ConnectionTracker;
 import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvServerInitializer;
@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class KvServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KvServer.class);
 
-  /** Bodies up to the bulk-write limit plus room for JSON framing. */
-  static final int MAX_BODY_BYTES = (int) KvLimits.MAX_BULK_WRITE_BODY_BYTES + 1024 * 1024;
+  /** Request bodies held in memory at once, over all connections. */
+  private final BodyBudget bodyBudget = BodyBudget.forHeap();
 
   private static final int SWEEP_BATCH = 10_000;
 
@@ -163,7 +163,7 @@ public final class KvServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(
             new KvServerInitializer(
-                dispatcher, storageExecutor, MAX_BODY_BYTES, config.idleTimeout(), connections))
+                dispatcher, storageExecutor, bodyBudget, config.idleTimeout(), connections))
         .bind(address)
         .sync()
         .channel();

@@ -170,6 +170,19 @@ class HttpHygieneTest {
   }
 
   @Test
+  void bodyLimitsArePerRoute() {
+    // a namespace create may not carry a value-sized body
+    Reply big = server.postJson(TestServer.ns(), "{\"title\":\"" + "x".repeat(2 << 20) + "\"}");
+    assertThat(big.status()).isEqualTo(413);
+    assertThat(big.errorMessage()).contains("exceeds the limit of 1048576 bytes");
+    assertThat(server.get(TestServer.ns()).result().size()).isZero();
+    // while a value write of 2 MiB is fine
+    String id = server.createNamespace("limits");
+    assertThat(server.put(TestServer.ns(id) + "/values/k", new byte[2 << 20]).status())
+        .isEqualTo(200);
+  }
+
+  @Test
   void declaredOversizedBody_is413EnvelopeAndClose() throws Exception {
     String id = server.createNamespace("big");
     try (RawHttp http = new RawHttp(server.port())) {

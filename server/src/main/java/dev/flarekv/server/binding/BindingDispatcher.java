@@ -25,7 +25,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -121,19 +120,37 @@ public final class BindingDispatcher implements Dispatcher {
     return reply;
   }
 
-  /** A value write whose declared length is already over the limit is refused unread. */
+  /** A value write may carry a value; a bulk get 100 keys; nothing else has a body. */
   @Override
-  public ApiReply precheck(HttpRequest head) {
-    if (!head.method().equals(HttpMethod.PUT)) {
-      return null;
+  public long bodyLimit(HttpRequest head) {
+    if (head.method().equals(HttpMethod.PUT)) {
+      return KvLimits.MAX_VALUE_SIZE_BYTES;
     }
-    long length = HttpUtil.getContentLength(head, -1L);
-    if (length <= KvLimits.MAX_VALUE_SIZE_BYTES) {
-      return null;
+    if (head.method().equals(HttpMethod.POST)) {
+      return BULK_GET_BODY_LIMIT;
     }
-    String message = "Value length of " + length + " exceeds limit of 26214400.";
+    return 0;
+  }
+
+  @Override
+  public ApiReply oversized(HttpRequest head, long length) {
+    String message =
+        head.method().equals(HttpMethod.PUT) && length >= 0
+            ? "Value length of "
+                + length
+                + " exceeds limit of "
+                + KvLimits.MAX_VALUE_SIZE_BYTES
+                + "."
+            : "Request body of "
+                + (length >= 0 ? length + " bytes" : "more than " + bodyLimit(head) + " bytes")
+                + " exceeds the limit of "
+                + bodyLimit(head)
+                + " bytes";
     return text(413, message, message);
   }
+
+  /** 100 keys of 512 bytes, escaped, plus options. */
+  static final long BULK_GET_BODY_LIMIT = 1 << 20;
 
   private NamespaceRef namespace(ApiRequest request) {
     return namespaces.resolve(request.header(NamespaceResolver.HEADER));

@@ -1,5 +1,6 @@
 package dev.flarekv.server.http;
 
+import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
@@ -18,12 +19,27 @@ public interface Dispatcher {
   }
 
   /**
-   * Looks at a request's head before its body is read, on the event loop (so it must be cheap and
-   * never block). A non-null reply rejects the request at once; the body is then never read and the
-   * connection is closed. Used to refuse a value write whose {@code Content-Length} is already over
-   * the value limit without buffering it.
+   * The most body bytes this request may carry, decided from its head on the event loop (cheap,
+   * never blocking). Bodies over it are never buffered.
    */
-  default ApiReply precheck(HttpRequest head) {
-    return null;
+  default long bodyLimit(HttpRequest head) {
+    return DEFAULT_BODY_LIMIT;
   }
+
+  /**
+   * The reply for a body over {@link #bodyLimit}.
+   *
+   * @param length the declared or counted body length, or -1 when reading stopped far past the
+   *     limit
+   */
+  default ApiReply oversized(HttpRequest head, long length) {
+    long limit = bodyLimit(head);
+    String size = length >= 0 ? length + " bytes" : "more than " + limit + " bytes";
+    return error(
+        ErrorCode.PAYLOAD_TOO_LARGE.exception(
+            "Request body of " + size + " exceeds the limit of " + limit + " bytes"));
+  }
+
+  /** The body limit of requests nobody chose one for. */
+  long DEFAULT_BODY_LIMIT = 1 << 20;
 }

@@ -19,20 +19,20 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
 
   private final Dispatcher dispatcher;
   private final KvRouteHandler routeHandler;
-  private final int maxBodyBytes;
+  private final BodyBudget budget;
   private final long idleMillis;
   private final ConnectionTracker tracker;
 
   public KvServerInitializer(
       Dispatcher dispatcher,
       Executor executor,
-      int maxBodyBytes,
+      BodyBudget budget,
       Duration idleTimeout,
       ConnectionTracker tracker) {
     this.dispatcher = dispatcher;
     this.tracker = tracker;
     this.routeHandler = new KvRouteHandler(dispatcher, executor);
-    this.maxBodyBytes = maxBodyBytes;
+    this.budget = budget;
     this.idleMillis = idleTimeout.toMillis();
   }
 
@@ -43,8 +43,7 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
         .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 64 * 1024))
         .addLast("tracker", tracker)
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
-        .addLast("precheck", new PrecheckHandler(dispatcher))
-        .addLast("aggregator", new BodyLimitAggregator(maxBodyBytes, dispatcher))
+        .addLast("aggregator", new BodyAggregator(dispatcher, budget))
         .addLast("route", routeHandler);
   }
 }

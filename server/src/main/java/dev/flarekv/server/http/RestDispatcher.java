@@ -10,7 +10,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -72,40 +71,61 @@ public final class RestDispatcher implements Dispatcher {
     return reply;
   }
 
-  /** A value write whose declared length is already over the limit is refused unread. */
+  /**
+   * Body limits by route: a value write up to the value limit (plus multipart framing), a bulk
+   * write up to 100 MB, a bulk delete of 10,000 escaped keys, and little for everything else.
+   */
   @Override
-  public ApiReply precheck(HttpRequest head) {
-    if (!head.method().equals(HttpMethod.PUT)) {
-      return null;
-    }
-    long length = HttpUtil.getContentLength(head, -1L);
-    if (length <= KvLimits.MAX_VALUE_SIZE_BYTES) {
-      return null;
+  public long bodyLimit(HttpRequest head) {
+    HttpMethod method = head.method();
+    if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
+      return 0;
     }
     String uri = head.uri();
     int q = uri.indexOf('?');
     List<String> s = RestApi.segments(q < 0 ? uri : uri.substring(0, q));
-    if (s.size() != 10 || !s.get(8).equals("values")) {
-      return null;
+    if (s.size() == 10 && s.get(8).equals("values")) {
+      return isMultipart(head)
+          ? KvLimits.MAX_VALUE_SIZE_BYTES + MULTIPART_SLACK
+          : KvLimits.MAX_VALUE_SIZE_BYTES;
     }
-    String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
-    boolean multipart = type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
-    if (!multipart) {
-      return ApiReply.error(
-          ErrorCode.PAYLOAD_TOO_LARGE, "Value length of " + length + " exceeds limit of 26214400.");
+    if (s.size() == 9 && s.get(8).equals("bulk")) {
+      return method.equals(HttpMethod.PUT)
+          ? KvLimits.MAX_BULK_WRITE_BODY_BYTES + BULK_SLACK
+          : BULK_KEYS_LIMIT;
     }
-    if (length > KvLimits.MAX_VALUE_SIZE_BYTES + MULTIPART_SLACK) {
+    if (s.size() == 10 && s.get(8).equals("bulk")) {
+      return BULK_KEYS_LIMIT;
+    }
+    return DEFAULT_BODY_LIMIT;
+  }
+
+  /** A raw value over the limit is reported as Miniflare does: with the value's length. */
+  @Override
+  public ApiReply oversized(HttpRequest head, long length) {
+    if (length >= 0
+        && head.method().equals(HttpMethod.PUT)
+        && bodyLimit(head) == KvLimits.MAX_VALUE_SIZE_BYTES) {
       return ApiReply.error(
           ErrorCode.PAYLOAD_TOO_LARGE,
-          "Request body of "
-              + length
-              + " bytes is too large for a value of at most 26214400 bytes");
+          "Value length of " + length + " exceeds limit of " + KvLimits.MAX_VALUE_SIZE_BYTES + ".");
     }
-    return null;
+    return Dispatcher.super.oversized(head, length);
+  }
+
+  private static boolean isMultipart(HttpRequest head) {
+    String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
   }
 
   /** Room for the metadata part and the multipart framing around a maximal value. */
   static final long MULTIPART_SLACK = 64 * 1024;
+
+  /** Room for JSON framing around 100 MB of bulk items. */
+  static final long BULK_SLACK = 1 << 20;
+
+  /** 10,000 keys of 512 bytes, each byte escaped in six characters at worst, plus framing. */
+  static final long BULK_KEYS_LIMIT = 32L << 20;
 
   private ApiReply health() {
     if (ready.getAsBoolean()) {

@@ -1,0 +1,264 @@
+package dev.flarekv.server.http;
+
+import dev.flarekv.protocol.error.ErrorCode;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * Collects a request head and its body into one {@link FullHttpRequest}, with a body limit chosen
+ * per request by the listener ({@link Dispatcher#bodyLimit}): 25 MiB for a value write, 100 MB for
+ * a bulk write, little for everything else. Replaces Netty's aggregator, whose one limit per
+ * pipeline would let any route buffer the largest body.
+ *
+ * <ul>
+ *   <li>A declared {@code Content-Length} over the limit is refused from the head; a streamed
+ *       (chunked) body is refused once it passes the limit, and its real total length is reported,
+ *       as Miniflare does. Either way the rest of the body is read and dropped, never buffered, and
+ *       the answer goes out in request order as a {@link Rejection}; the connection stays usable. A
+ *       body that keeps coming far past its limit closes the connection.
+ *   <li>Every buffered byte is counted against the server-wide {@link BodyBudget} until the request
+ *       is released; past it, requests get a 503.
+ *   <li>{@code Expect: 100-continue} is answered with 100 only for a request that will be read.
+ * </ul>
+ *
+ * Holds per-connection state: one instance per channel.
+ */
+final class BodyAggregator extends ChannelInboundHandlerAdapter {
+  /** How far past its limit a refused body is read and dropped before the connection is closed. */
+  static final long MAX_DISCARD_BYTES = 16L << 20;
+
+  private static final int MAX_COMPONENTS = 1024;
+
+  private final Dispatcher dispatcher;
+  private final BodyBudget budget;
+
+  private HttpRequest head;
+  private BudgetedBody body;
+  private long limit;
+  private long received;
+  private boolean keepAlive;
+  private boolean discarding;
+  private boolean overflowed;
+
+  BodyAggregator(Dispatcher dispatcher, BodyBudget budget) {
+    this.dispatcher = dispatcher;
+    this.budget = budget;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      start(ctx, request);
+    }
+    if (msg instanceof HttpContent content) {
+      content(ctx, content);
+    } else if (!(msg instanceof HttpRequest)) {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  private void start(ChannelHandlerContext ctx, HttpRequest request) {
+    abandon(); // a new head always starts over; the codec never interleaves
+    head = request;
+    received = 0;
+    overflowed = false;
+    discarding = false;
+    keepAlive = HttpUtil.isKeepAlive(request);
+    DecoderResult decoded = request.decoderResult();
+    if (decoded.isFailure()) {
+      // the route handler answers and closes; the codec reads no more of this connection
+      FullHttpRequest failed = emptyRequest(request);
+      failed.setDecoderResult(decoded);
+      discarding = true;
+      ctx.fireChannelRead(failed);
+      return;
+    }
+    if (isUnsupportedExpectation(request)) {
+      reject(
+          ctx,
+          dispatcher.error(
+              ErrorCode.INVALID_REQUEST.exception(
+                  "Unsupported Expect header: only 100-continue is supported")),
+          false);
+      return;
+    }
+    limit = dispatcher.bodyLimit(request);
+    long declared = HttpUtil.getContentLength(request, -1L);
+    if (declared > limit) {
+      reject(ctx, dispatcher.oversized(request, declared), declared - limit <= MAX_DISCARD_BYTES);
+      return;
+    }
+    if (HttpUtil.is100ContinueExpected(request)) {
+      request.headers().remove(HttpHeaderNames.EXPECT);
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    }
+    body = new BudgetedBody(ctx.alloc(), budget);
+  }
+
+  private void content(ChannelHandlerContext ctx, HttpContent content) {
+    try {
+      if (head == null) {
+        return; // content without a head (after an abandoned request)
+      }
+      if (content.decoderResult().isFailure()) {
+        // broken chunk framing: the route handler answers 400 and closes
+        abandon();
+        FullHttpRequest failed = emptyRequest(head);
+        failed.setDecoderResult(content.decoderResult());
+        head = null;
+        discarding = true;
+        ctx.fireChannelRead(failed);
+        return;
+      }
+      int n = content.content().readableBytes();
+      received += n;
+      if (!discarding && received > limit) {
+        abandon();
+        discarding = true;
+        overflowed = true;
+      }
+      if (discarding) {
+        if (overflowed && received - limit > MAX_DISCARD_BYTES) {
+          // far past the limit: answer now and close rather than read on
+          overflowed = false;
+          reject(ctx, dispatcher.oversized(head, -1L), false);
+        }
+      } else if (n > 0 && !body.add(content.content())) {
+        abandon();
+        reject(
+            ctx,
+            dispatcher.error(
+                ErrorCode.UNAVAILABLE.exception(
+                    "Server is busy with large request bodies; try again later")),
+            true);
+      }
+      if (content instanceof LastHttpContent last) {
+        finish(ctx, last);
+      }
+    } finally {
+      content.release();
+    }
+  }
+
+  private void finish(ChannelHandlerContext ctx, LastHttpContent last) {
+    HttpRequest request = head;
+    head = null;
+    if (overflowed) {
+      overflowed = false;
+      ctx.fireChannelRead(new Rejection(dispatcher.oversized(request, received), keepAlive));
+      return;
+    }
+    if (discarding) {
+      discarding = false;
+      return;
+    }
+    BudgetedBody done = body;
+    body = null;
+    FullHttpRequest full =
+        new DefaultFullHttpRequest(
+            request.protocolVersion(),
+            request.method(),
+            request.uri(),
+            done,
+            request.headers(),
+            last.trailingHeaders().isEmpty()
+                ? EmptyHttpHeaders.INSTANCE
+                : last.trailingHeaders().copy());
+    HttpUtil.setContentLength(full, done.readableBytes());
+    full.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+    ctx.fireChannelRead(full);
+  }
+
+  /** Answers the current request from its head; its body (if any) is dropped as it arrives. */
+  private void reject(
+      ChannelHandlerContext ctx, dev.flarekv.server.api.ApiReply reply, boolean keepOpen) {
+    abandon();
+    discarding = true;
+    ctx.fireChannelRead(new Rejection(reply, keepAlive && keepOpen));
+    if (!keepOpen) {
+      head = null;
+    }
+  }
+
+  /** Frees the body being collected, if any. */
+  private void abandon() {
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+  }
+
+  /** Any {@code Expect} but {@code 100-continue} (RFC 9110 10.1.1: answer 417 or, here, 400). */
+  private static boolean isUnsupportedExpectation(HttpRequest request) {
+    String expect = request.headers().get(HttpHeaderNames.EXPECT);
+    return expect != null
+        && (!request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+            || !expect.trim().equalsIgnoreCase("100-continue"));
+  }
+
+  private static FullHttpRequest emptyRequest(HttpRequest request) {
+    return new DefaultFullHttpRequest(
+        request.protocolVersion(),
+        request.method(),
+        request.uri(),
+        io.netty.buffer.Unpooled.EMPTY_BUFFER,
+        request.headers(),
+        EmptyHttpHeaders.INSTANCE);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    abandon();
+    head = null;
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    abandon();
+  }
+
+  /** The body under collection: its bytes count against the budget until it is released. */
+  private static final class BudgetedBody extends CompositeByteBuf {
+    private final BodyBudget budget;
+    private long reserved;
+
+    BudgetedBody(ByteBufAllocator alloc, BodyBudget budget) {
+      super(alloc, false, MAX_COMPONENTS);
+      this.budget = budget;
+    }
+
+    /** Appends a retained slice of the chunk, or returns false when the budget is spent. */
+    boolean add(io.netty.buffer.ByteBuf chunk) {
+      int n = chunk.readableBytes();
+      if (!budget.tryReserve(n)) {
+        return false;
+      }
+      reserved += n;
+      addComponent(true, chunk.retainedSlice());
+      return true;
+    }
+
+    @Override
+    protected void deallocate() {
+      super.deallocate();
+      budget.release(reserved);
+      reserved = 0;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.flarekv.server.http;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A server-wide cap on request-body bytes held in memory at once, over all connections: a body is
+ * counted from its first byte until the request is released after its reply. When the cap is
+ * reached further bodies are refused with a 503 (read and dropped, never buffered), so many
+ * concurrent large uploads cannot exhaust memory.
+ */
+public final class BodyBudget {
+  private final long capacity;
+  private final AtomicLong used = new AtomicLong();
+
+  /**
+   * @param capacityBytes the most body bytes buffered at once
+   */
+  public BodyBudget(long capacityBytes) {
+    if (capacityBytes <= 0) {
+      throw new IllegalArgumentException("capacity must be > 0: " + capacityBytes);
+    }
+    this.capacity = capacityBytes;
+  }
+
+  /** A budget of half the heap, at least 256 MiB. */
+  public static BodyBudget forHeap() {
+    return new BodyBudget(Math.max(256L << 20, Runtime.getRuntime().maxMemory() / 2));
+  }
+
+  /** Takes {@code bytes} from the budget if they fit. */
+  boolean tryReserve(long bytes) {
+    while (true) {
+      long current = used.get();
+      if (current + bytes > capacity) {
+        return false;
+      }
+      if (used.compareAndSet(current, current + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives {@code bytes} back. */
+  void release(long bytes) {
+    used.addAndGet(-bytes);
+  }
+
+  /** Bytes held now (tests and metrics). */
+  public long used() {
+    return used.get();
+  }
+
+  /** The cap. */
+  public long capacity() {
+    return capacity;
+  }
+}
