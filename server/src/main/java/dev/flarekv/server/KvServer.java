@@ -66,7 +66,7 @@ public final class KvServer implements AutoCloseable {
 
   private KvServer(ServerConfig config, InstantSource clock) throws InterruptedException {
     this.config = config;
-    TokenAuthenticator auth = new TokenAuthenticator(config.apiTokens());
+    TokenAuthenticator auth = new TokenAuthenticator(config.apiTokens(), config.scopedTokens());
     InetAddress bindAddress = resolve(config.host());
     if (auth.isOpen() && !bindAddress.isLoopbackAddress()) {
       throw new IllegalArgumentException(
@@ -92,7 +92,7 @@ public final class KvServer implements AutoCloseable {
             new KeysEndpoint(store),
             new ValuesEndpoint(store, clock),
             bulk,
-            new AccountEndpoint(config.accountId()));
+            new AccountEndpoint(config.accountId(), auth));
     RestDispatcher dispatcher = new RestDispatcher(api, auth, registry, () -> ready);
     BindingDispatcher binding =
         new BindingDispatcher(

@@ -1,5 +1,6 @@
 package dev.flarekv.server;
 
+import dev.flarekv.server.auth.ScopedToken;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param port the REST port; 0 picks a free one
  * @param dataDir where RocksDB keeps its files
  * @param apiTokens bearer tokens accepted by the REST API; empty = open (loopback only)
+ * @param scopedTokens tokens limited to some accounts ({@code --tokens-file})
  * @param syncWrites fsync every write before acknowledging it
  * @param sweepInterval how often the expiry sweeper runs
  * @param accountId the account reported by {@code /memberships} (wrangler's account discovery)
@@ -26,6 +28,7 @@ public record ServerConfig(
     int port,
     Path dataDir,
     List<String> apiTokens,
+    List<ScopedToken> scopedTokens,
     boolean syncWrites,
     Duration sweepInterval,
     String accountId,
@@ -45,6 +48,7 @@ public record ServerConfig(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     apiTokens = List.copyOf(apiTokens);
+    scopedTokens = List.copyOf(scopedTokens);
     Objects.requireNonNull(sweepInterval, "sweepInterval");
     Objects.requireNonNull(accountId, "accountId");
     if (port < 0 || port > 65535) {
@@ -68,6 +72,7 @@ public record ServerConfig(
         DEFAULT_PORT,
         DEFAULT_DATA_DIR,
         List.of(),
+        List.of(),
         false,
         DEFAULT_SWEEP_INTERVAL,
         DEFAULT_ACCOUNT_ID,
@@ -82,6 +87,7 @@ public record ServerConfig(
         port,
         dataDir,
         apiTokens,
+        scopedTokens,
         syncWrites,
         sweepInterval,
         accountId,
@@ -96,6 +102,7 @@ public record ServerConfig(
         value,
         dataDir,
         apiTokens,
+        scopedTokens,
         syncWrites,
         sweepInterval,
         accountId,
@@ -110,6 +117,7 @@ public record ServerConfig(
         port,
         value,
         apiTokens,
+        scopedTokens,
         syncWrites,
         sweepInterval,
         accountId,
@@ -123,6 +131,22 @@ public record ServerConfig(
         host,
         port,
         dataDir,
+        value,
+        scopedTokens,
+        syncWrites,
+        sweepInterval,
+        accountId,
+        storageThreads,
+        bindingPort,
+        bindingNamespace);
+  }
+
+  public ServerConfig withScopedTokens(List<ScopedToken> value) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        apiTokens,
         value,
         syncWrites,
         sweepInterval,
@@ -138,6 +162,7 @@ public record ServerConfig(
         port,
         dataDir,
         apiTokens,
+        scopedTokens,
         value,
         sweepInterval,
         accountId,
@@ -152,6 +177,7 @@ public record ServerConfig(
         port,
         dataDir,
         apiTokens,
+        scopedTokens,
         syncWrites,
         value,
         accountId,
@@ -166,6 +192,7 @@ public record ServerConfig(
         port,
         dataDir,
         apiTokens,
+        scopedTokens,
         syncWrites,
         sweepInterval,
         value,
@@ -180,6 +207,7 @@ public record ServerConfig(
         port,
         dataDir,
         apiTokens,
+        scopedTokens,
         syncWrites,
         sweepInterval,
         accountId,
@@ -194,6 +222,7 @@ public record ServerConfig(
         port,
         dataDir,
         apiTokens,
+        scopedTokens,
         syncWrites,
         sweepInterval,
         accountId,
@@ -208,6 +237,7 @@ public record ServerConfig(
         port,
         dataDir,
         apiTokens,
+        scopedTokens,
         syncWrites,
         sweepInterval,
         accountId,
@@ -227,6 +257,8 @@ public record ServerConfig(
         + dataDir
         + ", apiTokens="
         + apiTokens.size()
+        + " configured, scopedTokens="
+        + scopedTokens.size()
         + " configured, syncWrites="
         + syncWrites
         + ", sweepInterval="

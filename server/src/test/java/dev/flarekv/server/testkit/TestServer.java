@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A real flarekv server on an ephemeral loopback port over real RocksDB in a temp dir, with an
@@ -53,13 +54,26 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts a server with the given tokens and clock. */
   public static TestServer start(Path dataDir, List<String> tokens, MutableClock clock) {
+    return start(dataDir, tokens, clock, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a server with the given tokens and clock, its configuration adjusted by {@code
+   * customize} (for example scoped tokens).
+   */
+  public static TestServer start(
+      Path dataDir,
+      List<String> tokens,
+      MutableClock clock,
+      UnaryOperator<ServerConfig> customize) {
     ServerConfig config =
-        ServerConfig.defaults()
-            .withPort(0)
-            .withDataDir(dataDir)
-            .withApiTokens(tokens)
-            .withAccountId(ACCOUNT)
-            .withBindingPort(ServerConfig.EPHEMERAL_PORT);
+        customize.apply(
+            ServerConfig.defaults()
+                .withPort(0)
+                .withDataDir(dataDir)
+                .withApiTokens(tokens)
+                .withAccountId(ACCOUNT)
+                .withBindingPort(ServerConfig.EPHEMERAL_PORT));
     try {
       return new TestServer(KvServer.start(config, clock), clock, tokens.isEmpty() ? null : TOKEN);
     } catch (InterruptedException e) {
