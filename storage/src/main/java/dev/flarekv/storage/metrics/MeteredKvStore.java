@@ -10,6 +10,7 @@ import dev.flarekv.storage.KvStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,11 @@ public final class MeteredKvStore implements KvStore {
     int deleted = timed("sweepExpired", () -> delegate.sweepExpired(maxDeletes));
     swept.increment(deleted);
     return deleted;
+  }
+
+  @Override
+  public void checkpoint(Path target) {
+    run("checkpoint", () -> delegate.checkpoint(target));
   }
 
   @Override
