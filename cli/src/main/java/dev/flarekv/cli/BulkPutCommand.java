@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
       "The file is a JSON array of {\"key\": string, \"value\": string, \"expiration\"?: number,"
           + " \"expiration_ttl\"?: number, \"metadata\"?: object, \"base64\"?: boolean}."
     })
-final class BulkPutCommand extends LeafCommand {
+class BulkPutCommand extends LeafCommand {
   /** Items per request, wrangler's {@code BATCH_KEY_MAX}. */
   static final int BATCH = 1000;
 
@@ -113,6 +113,9 @@ final class BulkPutCommand extends LeafCommand {
         name,
         "an array of key-value objects",
         (index, item) -> {
+          if (skip(item)) {
+            return;
+          }
           batch.add(item);
           if (batch.size() == BATCH) {
             send(client, target.id(), batch, progress, sent);
@@ -122,6 +125,16 @@ final class BulkPutCommand extends LeafCommand {
       send(client, target.id(), batch, progress, sent);
     }
     progress.done();
+    finished(target, sent[0]);
+  }
+
+  /** Whether to leave an (already validated) item out of the upload; {@code import} does. */
+  boolean skip(JsonNode item) {
+    return false;
+  }
+
+  /** Reports success after {@code sent} items were written. */
+  void finished(NamespaceOptions.Target target, long sent) {
     out().println("Success!");
   }
 

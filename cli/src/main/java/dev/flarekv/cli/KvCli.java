@@ -51,9 +51,10 @@ public final class KvCli implements Runnable {
   }
 
   /**
-   * Adds {@code kv} and the hidden colon aliases ({@code kv:namespace}, {@code kv:key}, {@code
-   * kv:bulk}) to another command line (the {@code flarekv} root), applies {@link KvExitCodes} to
-   * the whole tree and points {@code getOut()} at {@link CliIo#stdout()}.
+   * Adds {@code kv}, the hidden colon aliases ({@code kv:namespace}, {@code kv:key}, {@code
+   * kv:bulk}) and {@code export} / {@code import} to another command line (the {@code flarekv}
+   * root), applies {@link KvExitCodes} to the whole tree and points {@code getOut()} at {@link
+   * CliIo#stdout()}.
    */
   public static void install(CommandLine root, CliIo io) {
     CliFactory factory = new CliFactory(io);
@@ -64,6 +65,8 @@ public final class KvCli implements Runnable {
       sub.getCommandSpec().usageMessage().hidden(true);
       root.addSubcommand(alias.getKey(), sub);
     }
+    root.addSubcommand("export", new CommandLine(ExportCommand.class, factory));
+    root.addSubcommand("import", new CommandLine(ImportCommand.class, factory));
     root.setOut(writer(io));
     configure(root);
   }

@@ -2,6 +2,7 @@ package dev.flarekv.app;
 
 import dev.flarekv.cli.CliIo;
 import dev.flarekv.cli.KvCli;
+import dev.flarekv.server.BackupCommand;
 import dev.flarekv.server.ServeCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -10,10 +11,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code flarekv} command: {@code serve} runs the server, {@code kv} (and the colon aliases
- * {@code kv:namespace}, {@code kv:key}, {@code kv:bulk}) administers one over HTTP, {@code
- * generate-completion} prints a bash/zsh completion script. This module only assembles the command
- * tree, so that {@code cli} never depends on {@code server} or {@code storage}.
+ * The {@code flarekv} command: {@code serve} runs the server, {@code backup} copies a data dir,
+ * {@code kv} (and the colon aliases {@code kv:namespace}, {@code kv:key}, {@code kv:bulk})
+ * administers one over HTTP, {@code generate-completion} prints a bash/zsh completion script. This
+ * module only assembles the command tree, so that {@code cli} never depends on {@code server} or
+ * {@code storage}.
  */
 @Command(
     name = "flarekv",
@@ -22,6 +24,7 @@ import picocli.CommandLine.Spec;
     description = "A self-hosted key-value server that speaks Cloudflare Workers KV.",
     subcommands = {
       ServeCommand.class,
+      BackupCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     })

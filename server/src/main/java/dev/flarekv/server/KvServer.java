@@ -1,5 +1,7 @@
 package dev.flarekv.server;
 
+import dev.flarekv.server.admin.AdminDispatcher;
+import dev.flarekv.server.admin.AdminFile;
 import dev.flarekv.server.api.AccountEndpoint;
 import dev.flarekv.server.api.BulkEndpoint;
 import dev.flarekv.server.api.KeysEndpoint;
@@ -30,6 +32,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -67,12 +70,14 @@ public final class KvServer implements AutoCloseable {
   private final Channel channel;
   private final Channel bindingChannel;
   private final ConnectionTracker connections = new ConnectionTracker();
+  private final Channel adminChannel;
+  private final AdminFile adminFile;
   private volatile boolean ready;
   private boolean closed; // guarded by this
 
   private KvServer(ServerConfig config, InstantSource clock) throws InterruptedException {
     this.config = config;
-    TokenAuthenticator auth = new TokenAuthenticator(config.apiTokens());
+    TokenAuthenticator auth = new TokenAuthenticator(config.apiTokens(), config.scopedTokens());
     InetAddress bindAddress = resolve(config.host());
     if (auth.isOpen() && !bindAddress.isLoopbackAddress()) {
       throw new IllegalArgumentException(
@@ -98,7 +103,7 @@ public final class KvServer implements AutoCloseable {
             new KeysEndpoint(store),
             new ValuesEndpoint(store, clock),
             bulk,
-            new AccountEndpoint(config.accountId()));
+            new AccountEndpoint(config.accountId(), auth));
     RestDispatcher dispatcher = new RestDispatcher(api, auth, registry, () -> ready);
     BindingDispatcher binding =
         new BindingDispatcher(
@@ -131,6 +136,9 @@ public final class KvServer implements AutoCloseable {
     }
     this.channel = rest;
     this.bindingChannel = bindingListener;
+    String secret = AdminFile.newSecret();
+    this.adminChannel = bindAdmin(secret);
+    this.adminFile = adminChannel == null ? null : writeAdminFile(secret);
     sweeper.start();
     if (auth.isOpen()) {
       log.warn("no API token configured: the REST API is open to anyone on this machine");
@@ -167,6 +175,50 @@ public final class KvServer implements AutoCloseable {
         .bind(address)
         .sync()
         .channel();
+  }
+
+  /**
+   * The admin listener ({@code flarekv backup}): always on an ephemeral loopback port, whatever
+   * {@code --host} is, so it is never reachable from another machine. A failure only disables
+   * online backups.
+   */
+  private Channel bindAdmin(String secret) {
+    try {
+      return bind(
+          new AdminDispatcher(store, secret),
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    } catch (RuntimeException e) {
+      log.warn("admin listener not started; online backups are unavailable: {}", e.toString());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  private AdminFile writeAdminFile(String secret) {
+    InetSocketAddress address = (InetSocketAddress) adminChannel.localAddress();
+    AdminFile file =
+        new AdminFile(
+            address.getAddress().getHostAddress(),
+            address.getPort(),
+            secret,
+            ProcessHandle.current().pid());
+    try {
+      file.write(config.dataDir());
+      return file;
+    } catch (IOException e) {
+      log.warn(
+          "cannot write {}; online backups are unavailable: {}",
+          AdminFile.in(config.dataDir()),
+          e.toString());
+      return null;
+    }
+  }
+
+  /** The admin listener's port, or -1 when it is not running. */
+  public int adminPort() {
+    return adminChannel == null ? -1 : ((InetSocketAddress) adminChannel.localAddress()).getPort();
   }
 
   /** The bound binding-listener port, or -1 when it is disabled. */
@@ -230,6 +282,12 @@ public final class KvServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     connections.closeAll();
+    if (adminChannel != null) {
+      adminChannel.close().awaitUninterruptibly();
+    }
+    if (adminFile != null) {
+      adminFile.deleteIfOurs(config.dataDir());
+    }
     shutdownQuietly();
     log.info("stopped; store {} closed", config.dataDir().toAbsolutePath());
   }

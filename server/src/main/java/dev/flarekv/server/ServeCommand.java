@@ -1,5 +1,6 @@
 package dev.flarekv.server;
 
+import dev.flarekv.server.auth.TokensFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,15 @@ public final class ServeCommand implements Callable<Integer> {
           "Bearer token the API accepts; repeatable. Also read from FLAREKV_API_TOKEN. Without"
               + " one the server runs open and only binds to loopback.")
   List<String> apiTokens = new ArrayList<>();
+
+  @Option(
+      names = "--tokens-file",
+      paramLabel = "<file>",
+      description =
+          "Tokens limited to some accounts: one '<token> <account-id>[,<account-id>...]' per"
+              + " line; blank lines and # comments are ignored. --api-token tokens keep access to"
+              + " every account.")
+  Path tokensFile;
 
   @Option(
       names = "--sync",
@@ -100,6 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
             .withPort(port)
             .withDataDir(dataDir)
             .withApiTokens(tokens)
+            .withScopedTokens(tokensFile == null ? List.of() : TokensFile.read(tokensFile))
             .withSyncWrites(sync)
             .withSweepInterval(sweepInterval)
             .withAccountId(accountId)

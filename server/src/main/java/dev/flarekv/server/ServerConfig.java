@@ -1,9 +1,11 @@
 package dev.flarekv.server;
 
+import dev.flarekv.server.auth.ScopedToken;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything {@link KvServer} needs to start.
@@ -12,6 +14,7 @@ import java.util.Objects;
  * @param port the REST port; 0 picks a free one
  * @param dataDir where RocksDB keeps its files
  * @param apiTokens bearer tokens accepted by the REST API; empty = open (loopback only)
+ * @param scopedTokens tokens limited to some accounts ({@code --tokens-file})
  * @param syncWrites fsync every write before acknowledging it
  * @param sweepInterval how often the expiry sweeper runs
  * @param accountId the account reported by {@code /memberships} (wrangler's account discovery)
@@ -28,6 +31,7 @@ public record ServerConfig(
     int port,
     Path dataDir,
     List<String> apiTokens,
+    List<ScopedToken> scopedTokens,
     boolean syncWrites,
     Duration sweepInterval,
     String accountId,
@@ -49,6 +53,7 @@ public record ServerConfig(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     apiTokens = List.copyOf(apiTokens);
+    scopedTokens = List.copyOf(scopedTokens);
     Objects.requireNonNull(sweepInterval, "sweepInterval");
     Objects.requireNonNull(accountId, "accountId");
     if (port < 0 || port > 65535) {
@@ -79,6 +84,7 @@ public record ServerConfig(
         DEFAULT_PORT,
         DEFAULT_DATA_DIR,
         List.of(),
+        List.of(),
         false,
         DEFAULT_SWEEP_INTERVAL,
         DEFAULT_ACCOUNT_ID,
@@ -89,168 +95,104 @@ public record ServerConfig(
   }
 
   public ServerConfig withHost(String value) {
-    return new ServerConfig(
-        value,
-        port,
-        dataDir,
-        apiTokens,
-        syncWrites,
-        sweepInterval,
-        accountId,
-        storageThreads,
-        bindingPort,
-        bindingNamespace,
-        idleTimeout);
+    return with(d -> d.host = value);
   }
 
   public ServerConfig withPort(int value) {
-    return new ServerConfig(
-        host,
-        value,
-        dataDir,
-        apiTokens,
-        syncWrites,
-        sweepInterval,
-        accountId,
-        storageThreads,
-        bindingPort,
-        bindingNamespace,
-        idleTimeout);
+    return with(d -> d.port = value);
   }
 
   public ServerConfig withDataDir(Path value) {
-    return new ServerConfig(
-        host,
-        port,
-        value,
-        apiTokens,
-        syncWrites,
-        sweepInterval,
-        accountId,
-        storageThreads,
-        bindingPort,
-        bindingNamespace,
-        idleTimeout);
+    return with(d -> d.dataDir = value);
   }
 
   public ServerConfig withApiTokens(List<String> value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        value,
-        syncWrites,
-        sweepInterval,
-        accountId,
-        storageThreads,
-        bindingPort,
-        bindingNamespace,
-        idleTimeout);
+    return with(d -> d.apiTokens = value);
+  }
+
+  public ServerConfig withScopedTokens(List<ScopedToken> value) {
+    return with(d -> d.scopedTokens = value);
   }
 
   public ServerConfig withSyncWrites(boolean value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        apiTokens,
-        value,
-        sweepInterval,
-        accountId,
-        storageThreads,
-        bindingPort,
-        bindingNamespace,
-        idleTimeout);
+    return with(d -> d.syncWrites = value);
   }
 
   public ServerConfig withSweepInterval(Duration value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        apiTokens,
-        syncWrites,
-        value,
-        accountId,
-        storageThreads,
-        bindingPort,
-        bindingNamespace,
-        idleTimeout);
+    return with(d -> d.sweepInterval = value);
   }
 
   public ServerConfig withAccountId(String value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        apiTokens,
-        syncWrites,
-        sweepInterval,
-        value,
-        storageThreads,
-        bindingPort,
-        bindingNamespace,
-        idleTimeout);
+    return with(d -> d.accountId = value);
   }
 
   public ServerConfig withStorageThreads(int value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        apiTokens,
-        syncWrites,
-        sweepInterval,
-        accountId,
-        value,
-        bindingPort,
-        bindingNamespace,
-        idleTimeout);
+    return with(d -> d.storageThreads = value);
   }
 
   public ServerConfig withBindingPort(int value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        apiTokens,
-        syncWrites,
-        sweepInterval,
-        accountId,
-        storageThreads,
-        value,
-        bindingNamespace,
-        idleTimeout);
+    return with(d -> d.bindingPort = value);
   }
 
   public ServerConfig withBindingNamespace(String value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        apiTokens,
-        syncWrites,
-        sweepInterval,
-        accountId,
-        storageThreads,
-        bindingPort,
-        value,
-        idleTimeout);
+    return with(d -> d.bindingNamespace = value);
   }
 
   public ServerConfig withIdleTimeout(Duration value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        apiTokens,
-        syncWrites,
-        sweepInterval,
-        accountId,
-        storageThreads,
-        bindingPort,
-        bindingNamespace,
-        value);
+    return with(d -> d.idleTimeout = value);
+  }
+
+  private ServerConfig with(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** A mutable copy, so each {@code withX} names only what it changes. */
+  private static final class Draft {
+    String host;
+    int port;
+    Path dataDir;
+    List<String> apiTokens;
+    List<ScopedToken> scopedTokens;
+    boolean syncWrites;
+    Duration sweepInterval;
+    String accountId;
+    int storageThreads;
+    int bindingPort;
+    String bindingNamespace;
+    Duration idleTimeout;
+
+    Draft(ServerConfig c) {
+      host = c.host;
+      port = c.port;
+      dataDir = c.dataDir;
+      apiTokens = c.apiTokens;
+      scopedTokens = c.scopedTokens;
+      syncWrites = c.syncWrites;
+      sweepInterval = c.sweepInterval;
+      accountId = c.accountId;
+      storageThreads = c.storageThreads;
+      bindingPort = c.bindingPort;
+      bindingNamespace = c.bindingNamespace;
+      idleTimeout = c.idleTimeout;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(
+          host,
+          port,
+          dataDir,
+          apiTokens,
+          scopedTokens,
+          syncWrites,
+          sweepInterval,
+          accountId,
+          storageThreads,
+          bindingPort,
+          bindingNamespace,
+          idleTimeout);
+    }
   }
 
   @Override
@@ -264,6 +206,8 @@ public record ServerConfig(
         + dataDir
         + ", apiTokens="
         + apiTokens.size()
+        + " configured, scopedTokens="
+        + scopedTokens.size()
         + " configured, syncWrites="
         + syncWrites
         + ", sweepInterval="

@@ -4,6 +4,7 @@ import dev.flarekv.protocol.model.KeyPage;
 import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.model.Namespace;
 import dev.flarekv.protocol.model.NamespaceRef;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,20 @@ public interface KvStore extends AutoCloseable {
    */
   default long openIterators() {
     return 0;
+  }
+
+  /**
+   * Writes a consistent point-in-time copy of the whole store into {@code target}, a directory that
+   * must not exist yet (its parent is created). The copy opens as a store of its own, for example
+   * with {@code flarekv serve --data-dir target}. Writes keep running meanwhile; the copy holds
+   * every write acknowledged before the call.
+   *
+   * @throws IllegalArgumentException when {@code target} already exists
+   * @throws UnsupportedOperationException when the engine has no on-disk form to copy
+   */
+  default void checkpoint(Path target) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot make checkpoints");
   }
 
   /** Flushes and releases everything; further calls throw {@link StoreException}. */

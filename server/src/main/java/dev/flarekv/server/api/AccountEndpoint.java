@@ -2,9 +2,13 @@ package dev.flarekv.server.api;
 
 import dev.flarekv.protocol.envelope.ResultInfo;
 import dev.flarekv.protocol.validation.KvValidator;
+import dev.flarekv.server.auth.Principal;
+import dev.flarekv.server.auth.TokenAuthenticator;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The few non-KV endpoints that clients call around KV: token verification, the user, the
@@ -12,9 +16,26 @@ import java.util.Map;
  */
 public final class AccountEndpoint {
   private final String accountId;
+  private final TokenAuthenticator auth;
 
+  /** Reports {@code accountId} to every caller. */
   public AccountEndpoint(String accountId) {
+    this(accountId, new TokenAuthenticator(List.of()));
+  }
+
+  /**
+   * Reports the accounts of the presented token: a scoped token's own, else {@code accountId}.
+   *
+   * @param auth the authenticator that already admitted the request
+   */
+  public AccountEndpoint(String accountId, TokenAuthenticator auth) {
     this.accountId = accountId;
+    this.auth = auth;
+  }
+
+  private List<String> visibleAccounts(ApiRequest request) {
+    Principal principal = auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));
+    return principal == null ? List.of() : principal.visibleAccounts(accountId);
   }
 
   ApiReply verifyToken(ApiRequest request) {
@@ -32,32 +53,40 @@ public final class AccountEndpoint {
   }
 
   ApiReply memberships(ApiRequest request) {
-    int page = KvValidator.page(request.param("page"));
-    int perPage = KvValidator.perPage(request.param("per_page"));
-    List<Object> items = page == 1 ? List.of(membership()) : List.of();
-    return ApiReply.ok(items, ResultInfo.forPage(page, perPage, items.size(), 1));
+    return page(request, id -> membership(id));
   }
 
   ApiReply accounts(ApiRequest request) {
-    int page = KvValidator.page(request.param("page"));
-    int perPage = KvValidator.perPage(request.param("per_page"));
-    List<Object> items = page == 1 ? List.of(account()) : List.of();
-    return ApiReply.ok(items, ResultInfo.forPage(page, perPage, items.size(), 1));
+    return page(request, id -> account(id));
   }
 
-  private Map<String, Object> membership() {
+  private ApiReply page(ApiRequest request, Function<String, Object> item) {
+    int page = KvValidator.page(request.param("page"));
+    int perPage = KvValidator.perPage(request.param("per_page"));
+    List<String> all = visibleAccounts(request);
+    long from = (long) (page - 1) * perPage;
+    List<Object> items =
+        from >= all.size()
+            ? List.of()
+            : all.subList((int) from, (int) Math.min(all.size(), from + perPage)).stream()
+                .map(item)
+                .toList();
+    return ApiReply.ok(items, ResultInfo.forPage(page, perPage, items.size(), all.size()));
+  }
+
+  private Map<String, Object> membership(String id) {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("id", "flarekv-membership");
+    out.put("id", id.equals(accountId) ? "flarekv-membership" : "flarekv-membership-" + id);
     out.put("status", "accepted");
-    out.put("account", account());
+    out.put("account", account(id));
     out.put("roles", List.of("Administrator"));
     return out;
   }
 
-  private Map<String, Object> account() {
+  private Map<String, Object> account(String id) {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("id", accountId);
-    out.put("name", "flarekv");
+    out.put("id", id);
+    out.put("name", id.equals(accountId) ? "flarekv" : "flarekv " + id);
     return out;
   }
 }

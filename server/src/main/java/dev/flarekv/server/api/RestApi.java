@@ -37,8 +37,15 @@ public final class RestApi {
     this.account = account;
   }
 
-  /** A matched route: its template name (for metrics) and the call to make. */
-  public record Route(String name, Call call) {}
+  /**
+   * A matched route: its template name (for metrics), the account in its path (null for routes
+   * outside {@code /accounts/{account_id}/...}) and the call to make.
+   */
+  public record Route(String name, String accountId, Call call) {
+    public Route(String name, Call call) {
+      this(name, null, call);
+    }
+  }
 
   /** The endpoint call of a route. */
   @FunctionalInterface
@@ -87,7 +94,6 @@ public final class RestApi {
 
   private Route accountRoute(ApiRequest request, List<String> s) {
     int n = s.size();
-    HttpMethod m = request.method();
     if (n < 7
         || !s.get(4).equals("storage")
         || !s.get(5).equals("kv")
@@ -98,6 +104,13 @@ public final class RestApi {
     if (!KvValidator.isValidAccountId(accountId)) {
       throw invalidIdentifier(request);
     }
+    Route route = namespaceRoute(request, s, accountId);
+    return new Route(route.name(), accountId, route.call());
+  }
+
+  private Route namespaceRoute(ApiRequest request, List<String> s, String accountId) {
+    int n = s.size();
+    HttpMethod m = request.method();
     if (n == 7) {
       if (m.equals(HttpMethod.GET)) {
         return new Route("namespaces", r -> namespaces.list(accountId, r));

@@ -15,6 +15,7 @@ import dev.flarekv.protocol.validation.KvValidator;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
 import dev.flarekv.server.api.BulkEndpoint;
+import dev.flarekv.server.auth.Principal;
 import dev.flarekv.server.auth.TokenAuthenticator;
 import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvErrorMapper;
@@ -86,26 +87,28 @@ public final class BindingDispatcher implements Dispatcher {
       if (path.equals("/healthz") && method.equals(HttpMethod.GET)) {
         return text(200, null, "ok");
       }
-      if (!auth.authenticate(request.header(HttpHeaderNames.AUTHORIZATION.toString()))) {
+      Principal principal =
+          auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));
+      if (principal == null) {
         throw ErrorCode.AUTHENTICATION.exception("Authentication error");
       }
       if (path.equals("/")) {
         route = "list";
         requireMethod(method, HttpMethod.GET);
-        reply = list(namespace(request), request);
+        reply = list(namespace(request, principal), request);
       } else if (path.equals("/bulk/get")) {
         route = "bulk/get";
         requireMethod(method, HttpMethod.POST);
-        reply = bulkGet(namespace(request), request);
+        reply = bulkGet(namespace(request, principal), request);
       } else if (path.startsWith("/") && path.indexOf('/', 1) < 0) {
         route = "key";
         String rawKey = path.substring(1);
         if (method.equals(HttpMethod.GET)) {
-          reply = get(namespace(request), rawKey, request);
+          reply = get(namespace(request, principal), rawKey, request);
         } else if (method.equals(HttpMethod.PUT)) {
-          reply = put(namespace(request), rawKey, request);
+          reply = put(namespace(request, principal), rawKey, request);
         } else if (method.equals(HttpMethod.DELETE)) {
-          reply = delete(namespace(request), rawKey);
+          reply = delete(namespace(request, principal), rawKey);
         } else {
           throw ErrorCode.METHOD_NOT_ALLOWED.exception("Method Not Allowed");
         }
@@ -152,8 +155,25 @@ public final class BindingDispatcher implements Dispatcher {
   /** 100 keys of 512 bytes, escaped, plus options. */
   static final long BULK_GET_BODY_LIMIT = 1 << 20;
 
-  private NamespaceRef namespace(ApiRequest request) {
-    return namespaces.resolve(request.header(NamespaceResolver.HEADER));
+  /**
+   * The request's namespace, if the principal may reach its account. Checked before the default
+   * namespace would be created, so a scoped token never creates it in another account.
+   */
+  private NamespaceRef namespace(ApiRequest request, Principal principal) {
+    String header = request.header(NamespaceResolver.HEADER);
+    if ((header == null || header.isBlank()) && !principal.mayAccess(namespaces.defaultAccount())) {
+      throw forbidden();
+    }
+    NamespaceRef ns = namespaces.resolve(header);
+    if (!principal.mayAccess(ns.accountId())) {
+      throw forbidden();
+    }
+    return ns;
+  }
+
+  private static KvException forbidden() {
+    return ErrorCode.FORBIDDEN.exception(
+        "Forbidden: this token may not access the KV namespace's account");
   }
 
   /** W1. */

@@ -32,6 +32,11 @@ public final class NamespaceResolver {
     this.defaultTitle = defaultTitle;
   }
 
+  /** The account of the {@code --binding-namespace} namespace. */
+  public String defaultAccount() {
+    return defaultAccount;
+  }
+
   /** The namespace for a request with this header value (null when absent). */
   public NamespaceRef resolve(String headerValue) {
     if (headerValue != null && !headerValue.isBlank()) {

@@ -5,6 +5,7 @@ import dev.flarekv.protocol.validation.KvLimits;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
 import dev.flarekv.server.api.RestApi;
+import dev.flarekv.server.auth.Principal;
 import dev.flarekv.server.auth.TokenAuthenticator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,6 +22,10 @@ import java.util.function.BooleanSupplier;
  * routing, the endpoint call and its timer.
  */
 public final class RestDispatcher implements Dispatcher {
+  /** What a token scoped to other accounts is told; names no account. */
+  public static final String FORBIDDEN_MESSAGE =
+      "Authentication error: this API token may not access that account";
+
   private final RestApi api;
   private final TokenAuthenticator auth;
   private final PrometheusMeterRegistry registry;
@@ -57,11 +62,16 @@ public final class RestDispatcher implements Dispatcher {
       if (!path.equals(RestApi.PREFIX) && !path.startsWith(RestApi.PREFIX + "/")) {
         throw ErrorCode.NO_ROUTE.exception("No route for that URI");
       }
-      if (!auth.authenticate(request.header(HttpHeaderNames.AUTHORIZATION.toString()))) {
+      Principal principal =
+          auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));
+      if (principal == null) {
         throw ErrorCode.AUTHENTICATION.exception("Authentication error");
       }
       RestApi.Route matched = api.route(request);
       route = matched.name();
+      if (matched.accountId() != null && !principal.mayAccess(matched.accountId())) {
+        throw ErrorCode.FORBIDDEN.exception(FORBIDDEN_MESSAGE);
+      }
       reply = matched.call().handle(request);
     } catch (Throwable t) {
       reply = KvErrorMapper.reply(t);

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +130,11 @@ public final class MeteredKvStore implements KvStore {
   @Override
   public long openIterators() {
     return delegate.openIterators();
+  }
+
+  @Override
+  public void checkpoint(Path target) {
+    run("checkpoint", () -> delegate.checkpoint(target));
   }
 
   @Override

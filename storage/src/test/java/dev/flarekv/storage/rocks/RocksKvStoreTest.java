@@ -50,6 +50,50 @@ class RocksKvStoreTest extends KvStoreContractTest {
   }
 
   @Test
+  void checkpoint_whileWriting_opensAsAStoreWithEveryEarlierWrite() throws Exception {
+    store.put(ns, entry("k", "v", "{\"a\":1}", NOW_SECONDS + 120));
+    byte[] big = new byte[(int) RocksHandles.MIN_BLOB_BYTES * 2]; // goes to a blob file
+    java.util.Arrays.fill(big, (byte) 7);
+    store.put(ns, new KvEntry("big", big, null, KvEntry.NO_EXPIRATION));
+    for (int i = 0; i < 500; i++) {
+      store.put(ns, entry("before-" + i, "v" + i));
+    }
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread writer =
+        new Thread(
+            () -> {
+              for (int i = 0; !stop.get(); i++) {
+                store.put(ns, entry("during-" + i, "x"));
+              }
+            });
+    writer.start();
+    Path copy = dir.resolve("backups").resolve("copy");
+    try {
+      store.checkpoint(copy);
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+    assertThatThrownBy(() -> store.checkpoint(copy))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already exists");
+    store.put(ns, entry("after", "not in the copy"));
+    try (KvStore restored = RocksKvStores.open(copy, StoreConfig.defaults(), clock)) {
+      assertThat(restored.namespace(ns)).isPresent();
+      KvEntry k = restored.get(ns, "k").orElseThrow();
+      assertThat(k.metadata()).isEqualTo("{\"a\":1}");
+      assertThat(k.expiration()).isEqualTo(NOW_SECONDS + 120);
+      assertThat(restored.get(ns, "big").orElseThrow().value()).isEqualTo(big);
+      for (int i = 0; i < 500; i++) {
+        assertThat(restored.get(ns, "before-" + i)).isPresent();
+      }
+      assertThat(restored.get(ns, "after")).isEmpty();
+    }
+    assertThat(store.get(ns, "after")).isPresent();
+  }
+
+  @Test
   void restart_keepsValuesMetadataExpirationsAndNamespaces() {
     Namespace second = store.createNamespace(ACCOUNT, "second");
     store.renameNamespace(second.ref(), "renamed");
