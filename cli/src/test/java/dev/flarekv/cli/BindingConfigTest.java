@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,24 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code --binding} (and {@code --preview}) resolved from each wrangler config format. */
-class BindingConfigTest {
-  @TempDir static Path data;
-  static TestServer server;
-
+class BindingConfigTest extends CliServerTest {
   @TempDir Path cwd;
   CliHarness cli;
   String prod;
   String preview;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start(data);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @BeforeEach
   void setUp() {

@@ -10,29 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BulkCommandsTest {
-  @TempDir static Path data;
-  static TestServer server;
-
+class BulkCommandsTest extends CliServerTest {
   @TempDir Path cwd;
   CliHarness cli;
   String ns;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start(data);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @BeforeEach
   void setUp() {

@@ -9,8 +9,6 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,22 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** --url / --api-token / --account-id, their environment defaults, and connection failures. */
-class ConnectionTest {
-  @TempDir static Path data;
-  static TestServer server;
-
+class ConnectionTest extends CliServerTest {
   @TempDir Path cwd;
   CliHarness cli;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start(data);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @BeforeEach
   void setUp() {

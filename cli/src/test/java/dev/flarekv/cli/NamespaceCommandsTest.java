@@ -4,38 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flarekv.protocol.json.KvJson;
-import dev.flarekv.server.testkit.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class NamespaceCommandsTest {
+class NamespaceCommandsTest extends CliServerTest {
   private static final Pattern ID = Pattern.compile("id = \"([0-9a-f]{32})\"");
-
-  @TempDir static Path data;
-  static TestServer server;
 
   @TempDir Path cwd;
   CliHarness cli;
   String account;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start(data);
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
 
   @BeforeEach
   void setUp() {

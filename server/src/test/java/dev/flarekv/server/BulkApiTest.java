@@ -6,30 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flarekv.server.testkit.TestServer;
 import dev.flarekv.server.testkit.TestServer.Reply;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A11-A13: bulk write, delete and read (B1-B3) and conformance cases 59-70. */
-class BulkApiTest {
+class BulkApiTest extends NamespaceApiTest {
   static final long NOW = TestServer.NOW_SECONDS;
-
-  @TempDir Path dir;
-  TestServer server;
-  String base;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(dir);
-    base = TestServer.ns(server.createNamespace("bulk"));
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   Reply value(String key) {
     return server.get(base + "/values/" + encodeURIComponent(key));

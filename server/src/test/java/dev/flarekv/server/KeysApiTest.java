@@ -6,36 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flarekv.server.testkit.TestServer;
 import dev.flarekv.server.testkit.TestServer.Reply;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** A6: key listing (L1-L8) and conformance cases 41-58. */
-class KeysApiTest {
+class KeysApiTest extends NamespaceApiTest {
   static final long NOW = TestServer.NOW_SECONDS;
-
-  @TempDir Path dir;
-  TestServer server;
-  String base;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(dir);
-    base = TestServer.ns(server.createNamespace("keys"));
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   void put(String key) {
     assertThat(server.put(base + "/values/" + encodeURIComponent(key), "v").status())

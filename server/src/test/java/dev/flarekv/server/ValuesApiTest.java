@@ -10,36 +10,17 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.SubmissionPublisher;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A7-A10: value read, write (raw and multipart), delete and metadata. */
-class ValuesApiTest {
+class ValuesApiTest extends NamespaceApiTest {
   static final long NOW = TestServer.NOW_SECONDS;
-
-  @TempDir Path dir;
-  TestServer server;
-  String base;
-
-  @BeforeEach
-  void start() {
-    server = TestServer.start(dir);
-    base = TestServer.ns(server.createNamespace("values"));
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   String value(String key) {
     return base + "/values/" + encodeURIComponent(key);
