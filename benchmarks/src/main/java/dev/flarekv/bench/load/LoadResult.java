@@ -13,6 +13,8 @@ import org.HdrHistogram.Histogram;
  * @param errors failed operations (unexpected status, timeout, connection failure)
  * @param errorKinds errors by kind
  * @param histogram operation latency in nanoseconds
+ * @param sendLag open loop only (else null): how late each operation was sent after its intended
+ *     time, in nanoseconds; the generator's own contribution to the latency, which must stay small
  * @param measuredNanos the length of the measured window
  */
 public record LoadResult(
@@ -21,6 +23,7 @@ public record LoadResult(
     long errors,
     Map<String, Long> errorKinds,
     Histogram histogram,
+    Histogram sendLag,
     long measuredNanos) {
 
   public double opsPerSecond() {
@@ -48,6 +51,13 @@ public record LoadResult(
     return histogram.getTotalCount() == 0
         ? 0
         : histogram.getMean() / TimeUnit.MILLISECONDS.toNanos(1);
+  }
+
+  /** The send lag at a percentile, in milliseconds (0 in a closed loop). */
+  public double sendLagMillisAt(double percentile) {
+    return sendLag == null || sendLag.getTotalCount() == 0
+        ? 0
+        : sendLag.getValueAtPercentile(percentile) / (double) TimeUnit.MILLISECONDS.toNanos(1);
   }
 
   static String fmt(double v) {

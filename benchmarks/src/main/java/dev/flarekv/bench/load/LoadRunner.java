@@ -1,26 +1,18 @@
 package dev.flarekv.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +37,12 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Every request has a timeout: when it fires the operation counts as an error and the connection
  * is replaced. The run ends at the deadline whatever the server does.
+ *
+ * <p>The per-request path is kept lean so that the generator is not the bottleneck on a small
+ * machine it shares with the server: requests are pre-encoded ({@link Req#head()}), answers are
+ * read by {@link ResponseParser} (no codec objects, bodies skipped unless needed), writes go out
+ * with the void promise, timeouts are a per-connection periodic check rather than a timer per
+ * request, and each connection is pinned to one event loop so they are spread evenly.
  */
 public final class LoadRunner {
   private static final long MAX_TRACKABLE_NANOS = TimeUnit.SECONDS.toNanos(120);
@@ -66,8 +64,7 @@ public final class LoadRunner {
       int keys,
       int listKeys,
       int valueSize,
-      int ttl,
-      HttpHeaders extraHeaders) {}
+      int ttl) {}
 
   /** Live counters, read by the progress line. */
   public static final class Progress {
@@ -114,6 +111,7 @@ public final class LoadRunner {
   public LoadResult run(Consumer<Progress> onStart) throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(plan.threads, NioIoHandler.newFactory());
     List<Conn> conns = new ArrayList<>();
+    Pacer pacer = plan.rate > 0 ? new Pacer() : null;
     try {
       long start = System.nanoTime();
       progress.measureStart = start + plan.warmupNanos;
@@ -131,21 +129,20 @@ public final class LoadRunner {
                       Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(plan.timeoutNanos)))
               .remoteAddress(plan.host, plan.port);
       double perConnInterval = plan.rate > 0 ? plan.connections * 1e9 / plan.rate : 0;
+      Workload.Shared shared =
+          plan.workload.shared(
+              plan.requests, plan.keys, plan.listKeys, plan.valueSize, plan.ttl, bulkBodies);
       for (int i = 0; i < plan.connections; i++) {
         long firstIntended = start + (long) (perConnInterval * i / plan.connections);
+        EventLoop loop = group.next(); // round robin: connections spread evenly over the loops
         Conn conn =
             new Conn(
-                bootstrap,
-                plan.workload.source(
-                    plan.requests,
-                    plan.keys,
-                    plan.listKeys,
-                    plan.valueSize,
-                    plan.ttl,
-                    bulkBodies,
-                    0x5eedL * (i + 1)),
-                (long) perConnInterval,
+                bootstrap.clone(loop),
+                loop,
+                plan.workload.source(shared, 0x5eedL * (i + 1)),
+                perConnInterval,
                 firstIntended,
+                pacer,
                 done);
         conns.add(conn);
       }
@@ -157,10 +154,11 @@ public final class LoadRunner {
       boolean finished = done.await(Math.max(0, bound - System.nanoTime()), TimeUnit.NANOSECONDS);
       long end = System.nanoTime();
       for (Conn conn : conns) {
-        conn.closeQuietly();
+        conn.loop.execute(conn::closeQuietly);
       }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
       Histogram histogram = new Histogram(MAX_TRACKABLE_NANOS, 3);
+      Histogram sendLag = new Histogram(MAX_TRACKABLE_NANOS, 3);
       Map<String, Long> errorKinds = new TreeMap<>();
       long ops = 0;
       long requests = 0;
@@ -168,6 +166,7 @@ public final class LoadRunner {
       for (Conn conn : conns) {
         synchronized (conn) {
           histogram.add(conn.histogram);
+          sendLag.add(conn.sendLag);
           ops += conn.measuredOps;
           requests += conn.measuredRequests;
           errors += conn.measuredErrors;
@@ -179,70 +178,92 @@ public final class LoadRunner {
       }
       long measured = Math.max(1, Math.min(end, progress.deadline) - progress.measureStart);
       // latency covers every operation intended inside the window, even one answered after it
-      return new LoadResult(ops, requests, errors, errorKinds, histogram, measured);
+      return new LoadResult(
+          ops, requests, errors, errorKinds, histogram, plan.rate > 0 ? sendLag : null, measured);
     } finally {
+      if (pacer != null) {
+        pacer.close();
+      }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 
   /** One keep-alive connection and its share of the schedule; all state on its event loop. */
-  private final class Conn extends SimpleChannelInboundHandler<FullHttpResponse> {
+  private final class Conn extends ChannelInboundHandlerAdapter implements ResponseParser.Listener {
     private final Bootstrap bootstrap;
+    final EventLoop loop;
     private final Workload.Source source;
-    private final long interval;
+    private final double interval;
+    private final long firstIntended;
+    private final Pacer pacer;
     private final CountDownLatch done;
+    private final ResponseParser parser = new ResponseParser(MAX_RESPONSE_BYTES);
     final Histogram histogram = new Histogram(MAX_TRACKABLE_NANOS, 3);
+
+    /** Open loop: how late each measured operation left after its intended time. */
+    final Histogram sendLag = new Histogram(MAX_TRACKABLE_NANOS, 3);
+
     final Map<String, Long> errorKinds = new TreeMap<>();
     long measuredOps;
     long measuredRequests;
     long measuredErrors;
 
-    private long nextIntended;
+    /** Open loop: index of the next slot of this connection's schedule. */
+    private long slot;
+
     private Channel channel;
     private Workload.Op op;
     private Req req;
     private long opStart;
-    private ScheduledFuture<?> timeout;
-    private ScheduledFuture<?> pendingStart;
-    private long pendingIntended;
+    private long sentAt;
+    private ScheduledFuture<?> timeoutCheck;
+    private Pacer.Slot pendingStart;
     private boolean finished;
 
     Conn(
         Bootstrap bootstrap,
+        EventLoop loop,
         Workload.Source source,
-        long interval,
+        double interval,
         long firstIntended,
+        Pacer pacer,
         CountDownLatch done) {
-      this.bootstrap = bootstrap;
+      this.bootstrap = bootstrap.handler(this);
+      this.loop = loop;
       this.source = source;
       this.interval = interval;
-      this.nextIntended = firstIntended;
+      this.firstIntended = firstIntended;
+      this.pacer = pacer;
       this.done = done;
     }
 
+    /** Open loop: the intended send time of slot {@code i} (no drift from rounding). */
+    private long intended(long i) {
+      return firstIntended + (long) (i * interval);
+    }
+
     void connect() {
-      ChannelFuture f =
-          bootstrap
-              .clone()
-              .handler(
-                  new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                      ch.pipeline()
-                          .addLast(new HttpClientCodec())
-                          .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
-                          .addLast(Conn.this);
-                    }
-                  })
-              .connect();
+      ChannelFuture f = bootstrap.connect();
       f.addListener(
           (ChannelFuture cf) -> {
-            if (cf.isSuccess()) {
+            if (finished) {
+              cf.channel().close();
+            } else if (cf.isSuccess()) {
               channel = cf.channel();
+              parser.reset();
+              if (timeoutCheck == null) {
+                long period =
+                    Math.max(
+                        TimeUnit.MILLISECONDS.toNanos(1),
+                        Math.min(TimeUnit.MILLISECONDS.toNanos(100), plan.timeoutNanos / 10));
+                timeoutCheck =
+                    loop.scheduleAtFixedRate(
+                        this::checkTimeout, period, period, TimeUnit.NANOSECONDS);
+              }
               scheduleNext();
             } else {
               error("connect failed", System.nanoTime());
-              retryLater(cf.channel());
+              retryLater();
             }
           });
     }
@@ -252,13 +273,13 @@ public final class LoadRunner {
       return true; // one handler per connection, re-added after a reconnect
     }
 
-    private void retryLater(Channel failed) {
+    private void retryLater() {
       long now = System.nanoTime();
       if (now + RECONNECT_DELAY_NANOS >= progress.deadline) {
         finish();
         return;
       }
-      failed.eventLoop().schedule(this::connect, RECONNECT_DELAY_NANOS, TimeUnit.NANOSECONDS);
+      loop.schedule(this::connect, RECONNECT_DELAY_NANOS, TimeUnit.NANOSECONDS);
     }
 
     private void scheduleNext() {
@@ -271,14 +292,17 @@ public final class LoadRunner {
         }
         return;
       }
-      long intended = nextIntended;
+      long intended = intended(slot);
       if (intended >= progress.deadline) {
         finish();
         return;
       }
       if (now >= progress.deadline) {
         // the server fell behind: the slots still due are never sent, and say so
-        long unsent = (progress.deadline - intended + interval - 1) / interval;
+        long unsent = 0;
+        for (long i = slot; intended(i) < progress.deadline; i++) {
+          unsent++;
+        }
         synchronized (this) {
           measuredErrors += unsent;
           errorKinds.merge("behind schedule (not sent)", unsent, Long::sum);
@@ -287,22 +311,29 @@ public final class LoadRunner {
         finish();
         return;
       }
-      nextIntended += interval;
+      slot++;
       long delay = intended - now;
       if (delay > 0) {
-        pendingIntended = intended;
-        pendingStart =
-            channel
-                .eventLoop()
-                .schedule(
-                    () -> {
-                      pendingStart = null;
-                      startOp(intended);
-                    },
-                    delay,
-                    TimeUnit.NANOSECONDS);
+        pendingStart = pacer.schedule(intended, new Start(intended), loop);
       } else {
         startOp(intended); // behind schedule: send now, latency still counts from `intended`
+      }
+    }
+
+    /** Open loop: a slot's send, handed to this loop by the pacer when due. */
+    private final class Start implements Runnable {
+      private final long intended;
+
+      Start(long intended) {
+        this.intended = intended;
+      }
+
+      @Override
+      public void run() {
+        if (pendingStart != null && pendingStart.task == this) { // not cancelled by a close
+          pendingStart = null;
+          startOp(intended);
+        }
       }
     }
 
@@ -311,58 +342,64 @@ public final class LoadRunner {
         return;
       }
       if (channel == null || !channel.isActive()) {
+        if (interval > 0) {
+          slot--; // the slot is taken again after the reconnect
+        }
         reconnect();
         return;
       }
       op = source.next();
       opStart = intended;
       send(op.first());
+      if (interval > 0 && intended >= progress.measureStart) {
+        sendLag.recordValue(Math.min(Math.max(0, sentAt - intended), MAX_TRACKABLE_NANOS));
+      }
     }
 
     private void send(Req next) {
       req = next;
-      DefaultFullHttpRequest request =
-          new DefaultFullHttpRequest(
-              HttpVersion.HTTP_1_1, next.method(), next.uri(), Unpooled.wrappedBuffer(next.body()));
-      HttpHeaders h = request.headers();
-      h.set(HttpHeaderNames.HOST, plan.host + ":" + plan.port);
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      h.setInt(HttpHeaderNames.CONTENT_LENGTH, next.body().length);
-      if (next.contentType() != null) {
-        h.set(HttpHeaderNames.CONTENT_TYPE, next.contentType());
-      }
-      h.add(plan.extraHeaders);
-      timeout =
-          channel.eventLoop().schedule(this::onTimeout, plan.timeoutNanos, TimeUnit.NANOSECONDS);
-      channel.writeAndFlush(request);
+      parser.collectBody(op.wantsBody());
+      ByteBuf buf =
+          next.body().length == 0
+              ? Unpooled.wrappedBuffer(next.head())
+              : Unpooled.wrappedBuffer(next.head(), next.body());
+      sentAt = System.nanoTime();
+      channel.writeAndFlush(buf, channel.voidPromise());
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-      if (req == null) {
-        return; // an answer nobody asked for (after a timeout): ignore
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (ctx.channel() != channel) {
+        ((ByteBuf) msg).release();
+        return;
       }
-      cancelTimeout();
+      parser.feed((ByteBuf) msg, this);
+    }
+
+    @Override
+    public boolean onResponse(int status, ByteBuf body, boolean keepAlive) {
+      if (req == null) {
+        return keepAlive; // an answer nobody asked for (after a timeout): ignore
+      }
       long now = System.nanoTime();
       boolean measuring = opStart >= progress.measureStart;
       if (measuring && now <= progress.deadline) {
         measuredRequests++;
       }
-      int status = response.status().code();
       if (!req.ok(status)) {
         req = null;
         error("status " + status, now);
-        if (!keepAlive(response)) {
-          ctx.close();
-          return;
-        }
-        scheduleNext();
-        return;
+        return continueAfter(keepAlive);
       }
-      Req next = op.next(status, response.content());
+      Req next = op.next(status, body);
       if (next != null) {
+        if (!keepAlive) {
+          req = null;
+          error("connection closed", now);
+          return continueAfter(false);
+        }
         send(next);
-        return;
+        return true;
       }
       req = null;
       if (measuring) {
@@ -374,52 +411,64 @@ public final class LoadRunner {
         }
         progress.ops.increment();
       }
-      if (!keepAlive(response)) {
-        ctx.close();
-        return;
+      return continueAfter(keepAlive);
+    }
+
+    private boolean continueAfter(boolean keepAlive) {
+      if (!keepAlive) {
+        channel.close(); // channelInactive reconnects
+        return false;
       }
       scheduleNext();
+      return true;
     }
 
-    private boolean keepAlive(FullHttpResponse response) {
-      return !response.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
-    }
-
-    private void onTimeout() {
-      timeout = null;
-      if (req != null) {
+    private void checkTimeout() {
+      if (req != null && System.nanoTime() - sentAt >= plan.timeoutNanos) {
         req = null;
         error("timeout", System.nanoTime());
-      }
-      if (channel != null) {
-        channel.close();
+        if (channel != null) {
+          channel.close();
+        }
       }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      cancelTimeout();
-      if (pendingStart != null && ctx.channel() == channel) {
-        pendingStart.cancel(false);
+      if (ctx.channel() != channel) {
+        return;
+      }
+      parser.closed(this);
+      if (ctx.channel() != channel) {
+        return; // the answer that ended with the close already moved on
+      }
+      if (pendingStart != null) {
+        pacer.cancel(pendingStart);
         pendingStart = null;
-        nextIntended = pendingIntended; // the slot is taken again after the reconnect
+        slot--; // the slot is taken again after the reconnect
       }
       if (req != null) {
         req = null;
         error("connection closed", System.nanoTime());
       }
-      if (ctx.channel() == channel && !finished) {
-        channel = null;
-        retryLater(ctx.channel());
+      channel = null;
+      if (!finished) {
+        retryLater();
       }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      String kind = cause.getClass().getSimpleName();
-      if (req != null) {
-        req = null;
-        error(kind, System.nanoTime());
+      String kind =
+          cause instanceof ResponseParser.BadResponseException
+              ? cause.getMessage()
+              : cause.getClass().getSimpleName();
+      if (ctx.channel() == channel) {
+        parser.reset();
+        if (req != null) {
+          req = null;
+          error(kind, System.nanoTime());
+        }
       }
       ctx.close();
     }
@@ -443,25 +492,27 @@ public final class LoadRunner {
       }
     }
 
-    private void cancelTimeout() {
-      if (timeout != null) {
-        timeout.cancel(false);
-        timeout = null;
-      }
-    }
-
     private void finish() {
       if (!finished) {
         finished = true;
+        if (timeoutCheck != null) {
+          timeoutCheck.cancel(false);
+        }
         done.countDown();
       }
     }
 
     void closeQuietly() {
+      finished = true;
+      if (timeoutCheck != null) {
+        timeoutCheck.cancel(false);
+      }
       Channel c = channel;
+      channel = null;
       if (c != null) {
         c.close();
       }
+      parser.release();
     }
   }
 }

@@ -1,8 +1,10 @@
 package dev.flarekv.bench.load;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Where the requests go and how they are shaped.
@@ -25,6 +27,7 @@ public enum Surface {
   public static final class Requests {
     private final Surface surface;
     private final String prefix;
+    private final String fixedHeaders;
 
     /**
      * @param surface the surface
@@ -32,9 +35,23 @@ public enum Surface {
      *     path the key is appended to (e.g. {@code /}); ignored for binding
      * @param accountId the account (rest only)
      * @param namespaceId the namespace (rest only; binding sends it as a header)
+     * @param authority the {@code Host} header ({@code host:port})
+     * @param extraHeaders headers sent with every request (token, binding namespace)
      */
-    public Requests(Surface surface, String basePath, String accountId, String namespaceId) {
+    public Requests(
+        Surface surface,
+        String basePath,
+        String accountId,
+        String namespaceId,
+        String authority,
+        HttpHeaders extraHeaders) {
       this.surface = surface;
+      StringBuilder h =
+          new StringBuilder("Host: ").append(authority).append("\r\nConnection: keep-alive\r\n");
+      for (Map.Entry<String, String> e : extraHeaders) {
+        h.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
+      }
+      this.fixedHeaders = h.toString();
       String base = basePath == null ? "" : basePath;
       this.prefix =
           switch (surface) {
@@ -54,7 +71,7 @@ public enum Surface {
     }
 
     public Req get(String key, boolean notFoundOk) {
-      return new Req(HttpMethod.GET, keyUri(key), Req.NO_BODY, null, notFoundOk);
+      return req(HttpMethod.GET, keyUri(key), Req.NO_BODY, null, notFoundOk);
     }
 
     public Req put(String key, byte[] value, int ttlSeconds) {
@@ -62,20 +79,20 @@ public enum Surface {
       if (surface != HTTP && ttlSeconds > 0) {
         uri += (uri.indexOf('?') < 0 ? "?" : "&") + "expiration_ttl=" + ttlSeconds;
       }
-      return new Req(HttpMethod.PUT, uri, value, "application/octet-stream", false);
+      return req(HttpMethod.PUT, uri, value, "application/octet-stream", false);
     }
 
     public Req list(String keyPrefix, int limit) {
       return switch (surface) {
         case REST ->
-            new Req(
+            req(
                 HttpMethod.GET,
                 prefix + "/keys?limit=" + limit + "&prefix=" + encode(keyPrefix),
                 Req.NO_BODY,
                 null,
                 false);
         case BINDING ->
-            new Req(
+            req(
                 HttpMethod.GET,
                 "/?key_count_limit=" + limit + "&prefix=" + encode(keyPrefix),
                 Req.NO_BODY,
@@ -90,7 +107,26 @@ public enum Surface {
       if (surface != REST) {
         throw new IllegalArgumentException("bulk writes exist on the rest surface only");
       }
-      return new Req(HttpMethod.PUT, prefix + "/bulk", jsonArray, "application/json", false);
+      return req(HttpMethod.PUT, prefix + "/bulk", jsonArray, "application/json", false);
+    }
+
+    private Req req(
+        HttpMethod method, String uri, byte[] body, String contentType, boolean notFoundOk) {
+      StringBuilder h =
+          new StringBuilder(128 + fixedHeaders.length())
+              .append(method.name())
+              .append(' ')
+              .append(uri)
+              .append(" HTTP/1.1\r\n")
+              .append(fixedHeaders);
+      if (contentType != null) {
+        h.append("Content-Type: ").append(contentType).append("\r\n");
+      }
+      if (body.length > 0 || !HttpMethod.GET.equals(method)) {
+        h.append("Content-Length: ").append(body.length).append("\r\n");
+      }
+      byte[] head = h.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+      return new Req(method, uri, body, contentType, notFoundOk, head);
     }
 
     private String keyUri(String key) {

@@ -33,6 +33,9 @@ public enum Workload {
   /** Preloaded keys of the large workload. */
   public static final int LARGE_KEYS = 16;
 
+  /** Key spaces up to this size have their requests built before the run (about 300 B a key). */
+  static final int PREBUILT_KEYS = 200_000;
+
   /** Page size of the list workload. */
   public static final int LIST_LIMIT = 100;
 
@@ -43,12 +46,19 @@ public enum Workload {
   /** The key of index {@code i} of this workload's key space. */
   public String key(int i) {
     return switch (this) {
-      case READ, WRITE, SESSION -> String.format("k%07d", i);
-      case RATELIMIT -> String.format("rl/%07d", i);
-      case LIST -> String.format("list/%07d", i);
-      case BULK -> String.format("bulk/%07d", i);
-      case LARGE -> String.format("large/%03d", i);
+      case READ, WRITE, SESSION -> pad("k", i, 7);
+      case RATELIMIT -> pad("rl/", i, 7);
+      case LIST -> pad("list/", i, 7);
+      case BULK -> pad("bulk/", i, 7);
+      case LARGE -> pad("large/", i, 3);
     };
+  }
+
+  /** {@code prefix + String.format("%0<width>d", i)} for i >= 0, without a Formatter. */
+  private static String pad(String prefix, int i, int width) {
+    String digits = Integer.toString(i);
+    int zeros = width - digits.length();
+    return zeros <= 0 ? prefix + digits : prefix + "0".repeat(zeros) + digits;
   }
 
   /** How many keys must exist before the run (0 = none). */
@@ -79,6 +89,11 @@ public enum Workload {
   public interface Op {
     Req first();
 
+    /** Whether {@link #next} reads the answer's body (otherwise the body is skipped unread). */
+    default boolean wantsBody() {
+      return false;
+    }
+
     /**
      * The next request after a successful answer, or null when the operation is complete.
      *
@@ -99,68 +114,137 @@ public enum Workload {
     }
   }
 
-  /** Creates the operations of one connection (not thread-safe: one per connection). */
-  public final class Source {
+  /**
+   * The requests of one run, shared by all its connections and built once per key: an operation
+   * then costs a random number and an array read, not string formatting and HTTP encoding. The
+   * cached {@link Req}s are immutable (final fields), so a racy lazy fill is safe.
+   */
+  public final class Shared {
     private final Surface.Requests requests;
     private final int keys;
     private final int listKeys;
     private final int ttl;
     private final byte[] value;
-    private final byte[][] bulkBodies;
-    private final SplittableRandom random;
+    private final Req[] gets;
+    private final Req[] puts;
+    private final Req[] lists;
+    private final Single[] bulks;
 
-    Source(
+    Shared(
         Surface.Requests requests,
         int keys,
         int listKeys,
         int valueSize,
         int ttl,
-        byte[][] bulkBodies,
-        long seed) {
+        byte[][] bulkBodies) {
       this.requests = requests;
       this.keys = keys;
       this.listKeys = listKeys;
       this.ttl = ttl;
       this.value = value(valueSize(valueSize));
-      this.bulkBodies = bulkBodies;
+      int space = Workload.this == LARGE ? LARGE_KEYS : keys;
+      boolean keyed = Workload.this != LIST && Workload.this != BULK;
+      this.gets = new Req[keyed ? space : 0];
+      this.puts = new Req[keyed ? space : 0];
+      this.lists = new Req[Workload.this == LIST ? listKeys / 10_000 + 1 : 0];
+      if (space <= PREBUILT_KEYS) {
+        // build them now rather than on first use: the hot path then never takes the slow branch
+        // (which also keeps it small for the JIT), and no connection formats a key while measured
+        for (int i = 0; i < space; i++) {
+          switch (Workload.this) {
+            case READ -> get(i, false);
+            case RATELIMIT -> get(i, true);
+            case WRITE -> put(i);
+            case SESSION, LARGE -> {
+              get(i, false);
+              put(i);
+            }
+            default -> {}
+          }
+        }
+      }
+      this.bulks = new Single[bulkBodies.length];
+      for (int i = 0; i < bulkBodies.length; i++) {
+        bulks[i] = new Single(requests.bulk(bulkBodies[i]));
+      }
+    }
+
+    Req get(int i, boolean notFoundOk) {
+      // one workload always asks with the same notFoundOk (only ratelimit's counter read is true)
+      Req r = gets[i];
+      if (r == null) {
+        r = requests.get(key(i), notFoundOk);
+        gets[i] = r;
+      }
+      return r;
+    }
+
+    Req put(int i) {
+      Req r = puts[i];
+      if (r == null) {
+        r = requests.put(key(i), value, ttl);
+        puts[i] = r;
+      }
+      return r;
+    }
+
+    Req list(int i) {
+      // "list/" + the first 3 of 7 digits of an existing key: a page that is never empty
+      int page = i / 10_000;
+      Req r = lists[page];
+      if (r == null) {
+        r = requests.list(key(i).substring(0, "list/".length() + 3), LIST_LIMIT);
+        lists[page] = r;
+      }
+      return r;
+    }
+  }
+
+  /** Creates the operations of one connection (not thread-safe: one per connection). */
+  public final class Source {
+    private final Shared shared;
+    private final SplittableRandom random;
+
+    Source(Shared shared, long seed) {
+      this.shared = shared;
       this.random = new SplittableRandom(seed);
     }
 
     public Op next() {
+      Shared s = shared;
       return switch (Workload.this) {
-        case READ -> new Single(requests.get(key(random.nextInt(keys)), false));
-        case WRITE -> new Single(requests.put(key(random.nextInt(keys)), value, ttl));
+        case READ -> new Single(s.get(random.nextInt(s.keys), false));
+        case WRITE -> new Single(s.put(random.nextInt(s.keys)));
         case SESSION -> {
-          String k = key(random.nextInt(keys));
-          yield new Single(
-              random.nextInt(100) < 95 ? requests.get(k, false) : requests.put(k, value, ttl));
+          int k = random.nextInt(s.keys);
+          yield new Single(random.nextInt(100) < 95 ? s.get(k, false) : s.put(k));
         }
-        case RATELIMIT -> new CounterOp(key(random.nextInt(keys)));
-        case LIST -> {
-          // "list/" + the first 3 of 7 digits of an existing key: a page that is never empty
-          String k = key(random.nextInt(listKeys));
-          yield new Single(requests.list(k.substring(0, "list/".length() + 3), LIST_LIMIT));
-        }
-        case BULK -> new Single(requests.bulk(bulkBodies[random.nextInt(bulkBodies.length)]));
+        case RATELIMIT -> new CounterOp(random.nextInt(s.keys));
+        case LIST -> new Single(s.list(random.nextInt(s.listKeys)));
+        case BULK -> s.bulks[random.nextInt(s.bulks.length)];
         case LARGE -> {
-          String k = key(random.nextInt(LARGE_KEYS));
-          yield new Single(
-              random.nextBoolean() ? requests.get(k, false) : requests.put(k, value, ttl));
+          int k = random.nextInt(LARGE_KEYS);
+          yield new Single(random.nextBoolean() ? s.get(k, false) : s.put(k));
         }
       };
     }
 
     private final class CounterOp implements Op {
-      private final String key;
+      private final int key;
       private boolean putSent;
 
-      CounterOp(String key) {
+      CounterOp(int key) {
         this.key = key;
       }
 
       @Override
       public Req first() {
-        return requests.get(key, true);
+        return shared.get(key, true);
+      }
+
+      @Override
+      public boolean wantsBody() {
+        return true;
       }
 
       @Override
@@ -178,13 +262,13 @@ public enum Workload {
           }
         }
         byte[] next = Long.toString(count + 1).getBytes(StandardCharsets.US_ASCII);
-        return requests.put(key, next, ttl);
+        return shared.requests.put(key(key), next, shared.ttl);
       }
     }
   }
 
   /**
-   * The operation factory of one connection.
+   * The request cache of one run, shared by its connections.
    *
    * @param keys the key space of read/write/session/ratelimit/bulk
    * @param listKeys the namespace size of list
@@ -192,15 +276,19 @@ public enum Workload {
    * @param ttl the TTL of writes, in seconds (at least 60)
    * @param bulkBodies the prebuilt bodies of bulk ({@link #bulkBodies}), empty otherwise
    */
-  public Source source(
+  public Shared shared(
       Surface.Requests requests,
       int keys,
       int listKeys,
       int valueSize,
       int ttl,
-      byte[][] bulkBodies,
-      long seed) {
-    return new Source(requests, keys, listKeys, valueSize, ttl, bulkBodies, seed);
+      byte[][] bulkBodies) {
+    return new Shared(requests, keys, listKeys, valueSize, ttl, bulkBodies);
+  }
+
+  /** The operation factory of one connection. */
+  public Source source(Shared shared, long seed) {
+    return new Source(shared, seed);
   }
 
   /** Eight prebuilt bulk bodies over the key space, so the generator does not build JSON. */
