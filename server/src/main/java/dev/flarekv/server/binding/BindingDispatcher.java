@@ -59,7 +59,7 @@ public final class BindingDispatcher implements Dispatcher {
   private final BulkEndpoint bulk;
   private final TokenAuthenticator auth;
   private final NamespaceResolver namespaces;
-  private final MeterRegistry registry;
+  private final RequestMetrics metrics;
 
   public BindingDispatcher(
       KvStore store,
@@ -73,7 +73,7 @@ public final class BindingDispatcher implements Dispatcher {
     this.bulk = bulk;
     this.auth = auth;
     this.namespaces = namespaces;
-    this.registry = registry;
+    this.metrics = new RequestMetrics(registry, "binding");
   }
 
   @Override
@@ -118,8 +118,7 @@ public final class BindingDispatcher implements Dispatcher {
     } catch (Throwable t) {
       reply = error(t);
     }
-    RequestMetrics.record(
-        registry, "binding", route, request.method(), reply.status(), System.nanoTime() - start);
+    metrics.record(route, request.method(), reply.status(), System.nanoTime() - start);
     return reply;
   }
 

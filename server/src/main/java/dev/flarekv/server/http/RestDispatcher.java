@@ -29,6 +29,7 @@ public final class RestDispatcher implements Dispatcher {
   private final RestApi api;
   private final TokenAuthenticator auth;
   private final PrometheusMeterRegistry registry;
+  private final RequestMetrics metrics;
   private final BooleanSupplier ready;
 
   public RestDispatcher(
@@ -39,6 +40,7 @@ public final class RestDispatcher implements Dispatcher {
     this.api = api;
     this.auth = auth;
     this.registry = registry;
+    this.metrics = new RequestMetrics(registry, "rest");
     this.ready = ready;
   }
 
@@ -76,8 +78,7 @@ public final class RestDispatcher implements Dispatcher {
     } catch (Throwable t) {
       reply = KvErrorMapper.reply(t);
     }
-    RequestMetrics.record(
-        registry, "rest", route, request.method(), reply.status(), System.nanoTime() - start);
+    metrics.record(route, request.method(), reply.status(), System.nanoTime() - start);
     return reply;
   }
 
