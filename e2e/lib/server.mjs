@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { terminate } from "./process.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(here, "..", "..");
@@ -117,20 +118,8 @@ export async function startServer(opts = {}) {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (!exited) {
-      process.kill(pid, "SIGTERM"); // exactly this PID (the launcher exec's java, so it is the JVM)
-      const t = setTimeout(() => {
-        if (!exited) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {
-            /* gone */
-          }
-        }
-      }, STOP_GRACE_MS);
-      await exitPromise;
-      clearTimeout(t);
-    }
+    // SIGTERM to exactly this PID (the launcher exec's java, so it is the JVM), SIGKILL after the grace period
+    await terminate(pid, exitPromise, () => exited !== null, STOP_GRACE_MS);
     log.end();
     if (!process.env.FLAREKV_E2E_KEEP) await rm(work, { recursive: true, force: true });
   };

@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { terminate } from "./process.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const E2E_ROOT = resolve(here, "..");
@@ -128,24 +129,8 @@ export async function startWorkerd(opts) {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (!exited) {
-      try {
-        process.kill(pid, "SIGTERM"); // exactly this PID (workerd itself, no shell in between)
-      } catch {
-        /* gone */
-      }
-      const t = setTimeout(() => {
-        if (!exited) {
-          try {
-            process.kill(pid, "SIGKILL");
-          } catch {
-            /* gone */
-          }
-        }
-      }, STOP_GRACE_MS);
-      await exitPromise;
-      clearTimeout(t);
-    }
+    // SIGTERM to exactly this PID (workerd itself, no shell in between), SIGKILL after the grace period
+    await terminate(pid, exitPromise, () => exited !== null, STOP_GRACE_MS);
     log.end();
     if (!process.env.FLAREKV_E2E_KEEP) await rm(dir, { recursive: true, force: true });
   };
