@@ -30,8 +30,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,6 +62,7 @@ public final class KvServer implements AutoCloseable {
   private final KvStore store;
   private final ExpirySweeper sweeper;
   private final ThreadPoolExecutor storageExecutor;
+  private final Transport transport;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final PrometheusMeterRegistry registry;
@@ -113,8 +112,9 @@ public final class KvServer implements AutoCloseable {
             auth,
             new NamespaceResolver(store, config.accountId(), config.bindingNamespace()),
             registry);
-    this.bossGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    this.workerGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    this.transport = Transport.select(System.getProperty(Transport.PROPERTY, "auto"));
+    this.bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+    this.workerGroup = new MultiThreadIoEventLoopGroup(transport.ioHandlerFactory());
     Channel rest = null;
     Channel bindingListener;
     try {
@@ -157,6 +157,11 @@ public final class KvServer implements AutoCloseable {
     return new KvServer(config, clock);
   }
 
+  /** The socket transport in use: {@code epoll} or {@code nio}. */
+  public String transport() {
+    return transport.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The bound REST port (useful with port 0). */
   public int port() {
     return ((InetSocketAddress) channel.localAddress()).getPort();
@@ -166,7 +171,7 @@ public final class KvServer implements AutoCloseable {
       throws InterruptedException {
     return new ServerBootstrap()
         .group(bossGroup, workerGroup)
-        .channel(NioServerSocketChannel.class)
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(

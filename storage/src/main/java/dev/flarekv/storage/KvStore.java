@@ -73,6 +73,19 @@ public interface KvStore extends AutoCloseable {
   Optional<KvEntry> get(NamespaceRef ref, String key);
 
   /**
+   * The same answer as {@link #get}, but only when it can be given without blocking: from memory
+   * (RocksDB: memtables and block cache), with no disk I/O, no network call and no lock wait. Safe
+   * to call on an event loop, which is how the server answers hot reads without a thread hop.
+   *
+   * <p>Returns {@link ReadAttempt#WOULD_BLOCK} whenever in doubt, including for a namespace that
+   * does not exist: the caller then uses {@link #get}, which reports errors. Never throws for
+   * engine reasons. The default never answers.
+   */
+  default ReadAttempt getIfCached(NamespaceRef ref, String key) {
+    return ReadAttempt.WOULD_BLOCK;
+  }
+
+  /**
    * The live entries for the keys (duplicates collapse); missing and expired keys are absent from
    * the map.
    */

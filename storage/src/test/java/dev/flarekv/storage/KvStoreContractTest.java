@@ -363,6 +363,42 @@ public abstract class KvStoreContractTest {
     assertThat(listAll(ns, "")).containsExactly("forever");
   }
 
+  /**
+   * getIfCached may decline (WOULD_BLOCK) at any time, but whatever it answers must be exactly what
+   * get says: value, metadata, expiration, absence, and the expiry instant.
+   */
+  @Test
+  void getIfCached_answersOnlyWhatGetSays() {
+    store.put(ns, entry("k", "v", "{\"m\":1}", NOW_SECONDS + 60));
+    store.put(ns, entry("forever", "v2"));
+    for (long at : new long[] {NOW_SECONDS * 1000, (NOW_SECONDS + 60) * 1000 - 1}) {
+      clock.setMillis(at);
+      for (String key : List.of("k", "forever", "missing")) {
+        ReadAttempt attempt = store.getIfCached(ns, key);
+        if (attempt.answered()) {
+          assertThat(attempt.entry()).as(key + " at " + at).isEqualTo(store.get(ns, key));
+        }
+      }
+    }
+    clock.setMillis((NOW_SECONDS + 60) * 1000);
+    ReadAttempt expired = store.getIfCached(ns, "k");
+    if (expired.answered()) {
+      assertThat(expired.entry()).isEmpty();
+    }
+  }
+
+  /** An unknown namespace is never answered as "key absent": the caller must learn it is 10013. */
+  @Test
+  void getIfCached_unknownOrForeignNamespace_neverAnswers() {
+    store.put(ns, entry("k", "v"));
+    assertThat(store.getIfCached(new NamespaceRef(ACCOUNT, "0".repeat(32)), "k").answered())
+        .isFalse();
+    assertThat(store.getIfCached(new NamespaceRef(OTHER_ACCOUNT, ns.namespaceId()), "k").answered())
+        .isFalse();
+    store.deleteNamespace(ns);
+    assertThat(store.getIfCached(ns, "k").answered()).isFalse();
+  }
+
   @Test
   void list_omitsExpired_keepsLaterExpiration() {
     store.put(ns, entry("k1", "v", null, 1060));

@@ -39,11 +39,16 @@ public final class RestApi {
 
   /**
    * A matched route: its template name (for metrics), the account in its path (null for routes
-   * outside {@code /accounts/{account_id}/...}) and the call to make.
+   * outside {@code /accounts/{account_id}/...}), the call to make, and optionally a call that
+   * answers from memory on the event loop or returns null (see {@code Dispatcher.dispatchInline}).
    */
-  public record Route(String name, String accountId, Call call) {
+  public record Route(String name, String accountId, Call call, Call inline) {
     public Route(String name, Call call) {
-      this(name, null, call);
+      this(name, null, call, null);
+    }
+
+    Route withAccount(String id) {
+      return new Route(name, id, call, inline);
     }
   }
 
@@ -105,7 +110,7 @@ public final class RestApi {
       throw invalidIdentifier(request);
     }
     Route route = namespaceRoute(request, s, accountId);
-    return new Route(route.name(), accountId, route.call());
+    return route.withAccount(accountId);
   }
 
   private Route namespaceRoute(ApiRequest request, List<String> s, String accountId) {
@@ -159,7 +164,8 @@ public final class RestApi {
     if (n == 10 && resource.equals("values")) {
       String rawKey = s.get(9);
       if (m.equals(HttpMethod.GET)) {
-        return new Route("values", r -> values.get(ns, rawKey));
+        return new Route(
+            "values", null, r -> values.get(ns, rawKey), r -> values.getIfCached(ns, rawKey));
       }
       if (m.equals(HttpMethod.PUT)) {
         return new Route("values", r -> values.put(ns, rawKey, r));

@@ -1,10 +1,12 @@
 package dev.flarekv.server.api;
 
 import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.protocol.validation.KvValidator;
 import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.ReadAttempt;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.InstantSource;
 import java.util.Map;
@@ -22,8 +24,19 @@ public final class ValuesEndpoint {
 
   /** A7: raw bytes without envelope, header {@code expiration} when the key expires. */
   ApiReply get(NamespaceRef ns, String rawKey) {
-    String key = key(rawKey);
-    KvEntry entry = find(ns, key, "get");
+    return valueReply(find(ns, key(rawKey), "get"));
+  }
+
+  /** A7 from memory, or null when the store would block (then {@link #get} answers). */
+  ApiReply getIfCached(NamespaceRef ns, String rawKey) {
+    ReadAttempt attempt = store.getIfCached(ns, key(rawKey));
+    if (!attempt.answered()) {
+      return null;
+    }
+    return valueReply(attempt.entry().orElseThrow(() -> keyNotFound("get")));
+  }
+
+  private static ApiReply valueReply(KvEntry entry) {
     Map<String, String> headers =
         entry.expires() ? Map.of("expiration", Long.toString(entry.expiration())) : Map.of();
     return ApiReply.bytes(entry.value(), headers);
@@ -70,7 +83,11 @@ public final class ValuesEndpoint {
 
   private KvEntry find(NamespaceRef ns, String key, String op) {
     Optional<KvEntry> entry = store.get(ns, key);
-    return entry.orElseThrow(() -> ErrorCode.KEY_NOT_FOUND.exception(op + ": 'key not found'"));
+    return entry.orElseThrow(() -> keyNotFound(op));
+  }
+
+  private static KvException keyNotFound(String op) {
+    return ErrorCode.KEY_NOT_FOUND.exception(op + ": 'key not found'");
   }
 
   static String key(String rawKey) {

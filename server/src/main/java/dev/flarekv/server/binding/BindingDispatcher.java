@@ -21,6 +21,7 @@ import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvErrorMapper;
 import dev.flarekv.server.http.RequestMetrics;
 import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.ReadAttempt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -122,6 +123,41 @@ public final class BindingDispatcher implements Dispatcher {
     return reply;
   }
 
+  /**
+   * W1 from memory: a GET of one key whose namespace is already known and whose record is in the
+   * memtable or block cache is answered on the event loop. Everything else, errors included, goes
+   * the blocking way.
+   */
+  @Override
+  public ApiReply dispatchInline(ApiRequest request) {
+    String path = request.rawPath();
+    if (!request.method().equals(HttpMethod.GET)
+        || path.length() < 2
+        || path.charAt(0) != '/'
+        || path.indexOf('/', 1) >= 0
+        || path.equals("/healthz")) {
+      return null;
+    }
+    long start = System.nanoTime();
+    Principal principal = auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));
+    NamespaceRef ns =
+        principal == null
+            ? null
+            : namespaces.resolveIfKnown(request.header(NamespaceResolver.HEADER));
+    if (ns == null || !principal.mayAccess(ns.accountId())) {
+      return null;
+    }
+    String key = KvValidator.validateKey(KvValidator.decodeKey(path.substring(1)));
+    KvValidator.cacheTtl(request.param("cache_ttl"));
+    ReadAttempt attempt = store.getIfCached(ns, key);
+    if (!attempt.answered()) {
+      return null;
+    }
+    ApiReply reply = valueReply(attempt.entry());
+    metrics.record("key", request.method(), reply.status(), System.nanoTime() - start);
+    return reply;
+  }
+
   /** A value write may carry a value; a bulk get 100 keys; nothing else has a body. */
   @Override
   public long bodyLimit(HttpRequest head) {
@@ -179,7 +215,10 @@ public final class BindingDispatcher implements Dispatcher {
   private ApiReply get(NamespaceRef ns, String rawKey, ApiRequest request) {
     String key = KvValidator.validateKey(KvValidator.decodeKey(rawKey));
     KvValidator.cacheTtl(request.param("cache_ttl"));
-    Optional<KvEntry> found = store.get(ns, key);
+    return valueReply(store.get(ns, key));
+  }
+
+  private static ApiReply valueReply(Optional<KvEntry> found) {
     if (found.isEmpty()) {
       return text(404, null, "Not Found");
     }

@@ -6,7 +6,9 @@ import dev.flarekv.protocol.model.Namespace;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.protocol.validation.KvValidator;
 import dev.flarekv.storage.KvStore;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the namespace of a binding request. workerd sends no namespace id, so it comes from the
@@ -21,6 +23,16 @@ public final class NamespaceResolver {
   private final String defaultAccount;
   private final String defaultTitle;
   private volatile Namespace cached;
+
+  /**
+   * Namespace id to account of every namespace a header named and the store confirmed. Ids are
+   * random and never change account, so an entry only goes stale when its namespace is deleted,
+   * which the memory-only read notices (it declines for a missing namespace). Bounded: cleared when
+   * full.
+   */
+  private final Map<String, NamespaceRef> known = new ConcurrentHashMap<>();
+
+  static final int MAX_KNOWN = 10_000;
 
   /**
    * @param defaultTitle the {@code --binding-namespace} title, or null when every request must
@@ -45,12 +57,18 @@ public final class NamespaceResolver {
         throw ErrorCode.INVALID_REQUEST.exception(
             HEADER + " must be a namespace id (32 lowercase hex characters)");
       }
-      return store
-          .namespaceById(id)
-          .map(Namespace::ref)
-          // Not a 404: workerd reads 404 on get as "key missing" and would hide the mistake.
-          .orElseThrow(
-              () -> ErrorCode.INVALID_REQUEST.exception("KV namespace " + id + " not found"));
+      Optional<Namespace> found = store.namespaceById(id);
+      if (found.isEmpty()) {
+        known.remove(id);
+        // Not a 404: workerd reads 404 on get as "key missing" and would hide the mistake.
+        throw ErrorCode.INVALID_REQUEST.exception("KV namespace " + id + " not found");
+      }
+      NamespaceRef ref = found.get().ref();
+      if (known.size() >= MAX_KNOWN) {
+        known.clear();
+      }
+      known.put(id, ref);
+      return ref;
     }
     if (defaultTitle == null) {
       throw ErrorCode.INVALID_REQUEST.exception(
@@ -59,6 +77,19 @@ public final class NamespaceResolver {
               + " header (workerd injectRequestHeaders) or start flarekv with --binding-namespace");
     }
     return defaultNamespace().ref();
+  }
+
+  /**
+   * The namespace {@link #resolve} would give, if known without any store call (safe on an event
+   * loop), else null. It may name a namespace deleted since: the caller's store read then declines
+   * and {@link #resolve} reports it.
+   */
+  public NamespaceRef resolveIfKnown(String headerValue) {
+    if (headerValue != null && !headerValue.isBlank()) {
+      return known.get(headerValue.trim());
+    }
+    Namespace ns = defaultTitle == null ? null : cached;
+    return ns == null ? null : ns.ref();
   }
 
   private Namespace defaultNamespace() {

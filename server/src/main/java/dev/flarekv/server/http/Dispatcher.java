@@ -13,6 +13,16 @@ import io.netty.handler.codec.http.HttpRequest;
 public interface Dispatcher {
   ApiReply dispatch(ApiRequest request);
 
+  /**
+   * Answers the request right here on the event loop when that needs no blocking at all (a read
+   * served from memory, see {@code KvStore.getIfCached}), and returns null otherwise: the request
+   * then goes to {@link #dispatch} on the storage executor, which gives the same answer. Must never
+   * block; a throw counts as null. The default never answers inline.
+   */
+  default ApiReply dispatchInline(ApiRequest request) {
+    return null;
+  }
+
   /** The reply for a request that could not even be parsed (for example a bad query escape). */
   default ApiReply error(KvException e) {
     return KvErrorMapper.reply(e);

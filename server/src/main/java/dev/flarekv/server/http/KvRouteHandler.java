@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes whole requests off the event loop: each is handed to the {@link Dispatcher} on the storage
- * executor and its reply is written back on the event loop.
+ * executor and its reply is written back on the event loop. Reads the dispatcher can answer from
+ * memory ({@link Dispatcher#dispatchInline}) are answered on the event loop without the two thread
+ * hand-offs.
  *
  * <p>HTTP/1.1 pipelining requires responses in request order, so each channel handles one request
  * at a time: later requests wait in a per-channel queue and reading pauses ({@code autoRead} off)
@@ -89,15 +91,27 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    ApiRequest api;
+    try {
+      api = ApiRequest.of(request.method(), request.uri(), request.headers(), request.content());
+    } catch (RuntimeException e) {
+      request.release();
+      ApiReply error = e instanceof KvException kv ? dispatcher.error(kv) : KvErrorMapper.reply(e);
+      write(ctx, state, error, keepAlive);
+      return;
+    }
+    ApiReply inline = inline(api);
+    if (inline != null) {
+      request.release();
+      write(ctx, state, inline, keepAlive);
+      return;
+    }
     try {
       executor.execute(
           () -> {
             ApiReply reply;
             try {
-              reply =
-                  dispatcher.dispatch(
-                      ApiRequest.of(
-                          request.method(), request.uri(), request.headers(), request.content()));
+              reply = dispatcher.dispatch(api);
             } catch (KvException e) {
               reply = dispatcher.error(e);
             } catch (Throwable t) {
@@ -116,6 +130,16 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
           dispatcher.error(
               ErrorCode.UNAVAILABLE.exception("Server is overloaded, try again later")),
           keepAlive);
+    }
+  }
+
+  /** The event-loop answer, or null to take the executor path (which also reports any failure). */
+  private ApiReply inline(ApiRequest api) {
+    try {
+      return dispatcher.dispatchInline(api);
+    } catch (Throwable t) {
+      log.debug("inline dispatch failed, retrying on the executor: {}", t.toString());
+      return null;
     }
   }
 

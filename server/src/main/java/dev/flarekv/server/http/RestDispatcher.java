@@ -1,6 +1,7 @@
 package dev.flarekv.server.http;
 
 import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.validation.KvLimits;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
@@ -79,6 +80,39 @@ public final class RestDispatcher implements Dispatcher {
       reply = KvErrorMapper.reply(t);
     }
     metrics.record(route, request.method(), reply.status(), System.nanoTime() - start);
+    return reply;
+  }
+
+  /**
+   * A read of one value served from memory on the event loop: only once the token, the route and
+   * the account check pass, and the route has a memory-only call that answers. Anything in doubt
+   * returns null and takes the blocking path, which reports every error itself.
+   */
+  @Override
+  public ApiReply dispatchInline(ApiRequest request) {
+    if (!request.method().equals(HttpMethod.GET)
+        || !request.rawPath().startsWith(RestApi.PREFIX + "/")) {
+      return null;
+    }
+    long start = System.nanoTime();
+    Principal principal = auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));
+    if (principal == null) {
+      return null;
+    }
+    RestApi.Route matched = api.route(request);
+    if (matched.inline() == null
+        || (matched.accountId() != null && !principal.mayAccess(matched.accountId()))) {
+      return null;
+    }
+    ApiReply reply;
+    try {
+      reply = matched.inline().handle(request);
+    } catch (KvException e) {
+      reply = KvErrorMapper.reply(e);
+    }
+    if (reply != null) {
+      metrics.record(matched.name(), request.method(), reply.status(), System.nanoTime() - start);
+    }
     return reply;
   }
 

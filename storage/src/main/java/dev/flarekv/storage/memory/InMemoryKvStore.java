@@ -7,6 +7,7 @@ import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.model.Namespace;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.ReadAttempt;
 import dev.flarekv.storage.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -175,6 +176,20 @@ public final class InMemoryKvStore implements KvStore {
     Space space = enter(ref, "get", false);
     try {
       return Optional.ofNullable(live(space, key));
+    } finally {
+      space.lock.readLock().unlock();
+    }
+  }
+
+  /** Everything is in memory, so this answers unless a lock is taken or the store is closed. */
+  @Override
+  public ReadAttempt getIfCached(NamespaceRef ref, String key) {
+    Space space = closed ? null : find(ref);
+    if (space == null || !space.lock.readLock().tryLock()) {
+      return ReadAttempt.WOULD_BLOCK;
+    }
+    try {
+      return space.deleted ? ReadAttempt.WOULD_BLOCK : ReadAttempt.of(live(space, key));
     } finally {
       space.lock.readLock().unlock();
     }

@@ -23,6 +23,8 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Status;
@@ -58,6 +60,12 @@ final class RocksHandles implements AutoCloseable {
   final ColumnFamilyHandle data;
   final ColumnFamilyHandle expiry;
   final WriteOptions writeOptions;
+
+  /**
+   * Reads that never do I/O: memtables and block cache only; anything else fails with status {@code
+   * Incomplete}. Shared by all threads (a read only reads it).
+   */
+  final ReadOptions memoryOnlyReads;
 
   private final ColumnFamilyHandle defaultFamily;
   private final DBOptions dbOptions;
@@ -101,6 +109,7 @@ final class RocksHandles implements AutoCloseable {
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(tableConfig(false)));
     writeOptions = track(created, new WriteOptions().setSync(config.syncWrites()));
+    memoryOnlyReads = track(created, new ReadOptions().setReadTier(ReadTier.BLOCK_CACHE_TIER));
 
     List<ColumnFamilyDescriptor> descriptors =
         List.of(
@@ -229,6 +238,7 @@ final class RocksHandles implements AutoCloseable {
         defaultFamily,
         db,
         writeOptions,
+        memoryOnlyReads,
         dbOptions,
         defaultOptions,
         dataOptions,
@@ -241,7 +251,8 @@ final class RocksHandles implements AutoCloseable {
    * Important: do not rearrange. Column family handles must be closed before the database that
    * created them; the database before the options it was opened with; the column family options
    * before the cache and filter their table factories point to. WriteOptions is independent but
-   * must outlive every write, so it goes after the database.
+   * must outlive every write, so it goes after the database; the same for the memory-only
+   * ReadOptions and reads.
    */
   @Override
   public void close() {
@@ -252,6 +263,7 @@ final class RocksHandles implements AutoCloseable {
     defaultFamily.close();
     db.close();
     writeOptions.close();
+    memoryOnlyReads.close();
     dbOptions.close();
     defaultOptions.close();
     dataOptions.close();

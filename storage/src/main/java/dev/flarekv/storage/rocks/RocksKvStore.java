@@ -6,6 +6,7 @@ import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.model.Namespace;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.ReadAttempt;
 import dev.flarekv.storage.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -126,6 +127,39 @@ final class RocksKvStore implements KvStore {
           byte[] record = handles.db.get(handles.data, KeyCodec.dataKey(space.id, key));
           return Optional.ofNullable(live(key, record, clock.millis()));
         });
+  }
+
+  /**
+   * {@link #get} without blocking: only try-locks, and a read of the memtables and block cache
+   * alone. A blob value (64 KiB and up) is never in the block cache, so it always takes the
+   * blocking path, which also keeps large copies off the event loop.
+   */
+  @Override
+  public ReadAttempt getIfCached(NamespaceRef ref, String key) {
+    if (!lifecycle.readLock().tryLock()) {
+      return ReadAttempt.WOULD_BLOCK;
+    }
+    try {
+      RocksNamespaces.Space space = closed ? null : catalog.find(ref);
+      if (space == null || !space.lock.readLock().tryLock()) {
+        return ReadAttempt.WOULD_BLOCK;
+      }
+      try {
+        if (space.deleted) {
+          return ReadAttempt.WOULD_BLOCK;
+        }
+        byte[] record =
+            handles.db.get(handles.data, handles.memoryOnlyReads, KeyCodec.dataKey(space.id, key));
+        return ReadAttempt.of(live(key, record, clock.millis()));
+      } catch (RocksDBException e) {
+        // Incomplete: the answer is on disk. Any other failure is reported by the blocking get.
+        return ReadAttempt.WOULD_BLOCK;
+      } finally {
+        space.lock.readLock().unlock();
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
   }
 
   @Override

@@ -94,6 +94,62 @@ class RocksKvStoreTest extends KvStoreContractTest {
   }
 
   @Test
+  void getIfCached_answersFromMemtable_declinesUntilTheBlockIsCached() {
+    store.put(ns, entry("k", "v", "{\"a\":1}", NOW_SECONDS + 120));
+    assertThat(store.getIfCached(ns, "k").entry()).isEqualTo(store.get(ns, "k"));
+    assertThat(store.getIfCached(ns, "absent").entry()).isEmpty();
+
+    reopen(); // close flushed the memtable to an SST; the new block cache is empty
+    assertThat(store.getIfCached(ns, "k").answered()).isFalse();
+    assertThat(store.get(ns, "k")).isPresent(); // the blocking read loads the block
+    assertThat(store.getIfCached(ns, "k").entry()).isEqualTo(store.get(ns, "k"));
+  }
+
+  @Test
+  void getIfCached_blobValue_alwaysTakesTheBlockingPath() {
+    byte[] big = new byte[(int) RocksHandles.MIN_BLOB_BYTES];
+    store.put(ns, new KvEntry("big", big, null, KvEntry.NO_EXPIRATION));
+    reopen();
+    assertThat(store.get(ns, "big")).isPresent();
+    assertThat(store.getIfCached(ns, "big").answered()).isFalse();
+    assertThat(store.get(ns, "big").orElseThrow().value()).hasSize(big.length);
+  }
+
+  @Test
+  void getIfCached_closedStore_declinesInsteadOfThrowing() {
+    store.put(ns, entry("k", "v"));
+    store.close();
+    assertThat(store.getIfCached(ns, "k").answered()).isFalse();
+    store = createStore(dir, clock);
+  }
+
+  @Test
+  void getIfCached_isMeteredAsGet_andMissesAreCounted() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    KvStore metered = new MeteredKvStore(store, registry);
+    store.put(ns, entry("k", "v"));
+    assertThat(metered.getIfCached(ns, "k").answered()).isTrue();
+    assertThat(metered.getIfCached(ns, "absent").answered()).isTrue();
+    assertThat(metered.getIfCached(new NamespaceRef(ACCOUNT, "0".repeat(32)), "k").answered())
+        .isFalse();
+    assertThat(
+            registry
+                .get(MeteredKvStore.OPERATIONS)
+                .tags("op", "get", "outcome", "success")
+                .timer()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry
+                .get(MeteredKvStore.OPERATIONS)
+                .tags("op", "get", "outcome", "not_found")
+                .timer()
+                .count())
+        .isEqualTo(1);
+    assertThat(registry.get(MeteredKvStore.CACHE_MISSES).counter().count()).isEqualTo(1);
+  }
+
+  @Test
   void restart_keepsValuesMetadataExpirationsAndNamespaces() {
     Namespace second = store.createNamespace(ACCOUNT, "second");
     store.renameNamespace(second.ref(), "renamed");
