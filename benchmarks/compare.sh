@@ -174,6 +174,16 @@ wrk_run fkv-bind-get-wrk flarekv "GET (binding)" "http://127.0.0.1:$fk_bind/k000
 wrk_run fkv-rest-get-wrk flarekv "GET (REST)" "$fk_url/accounts/$account/storage/kv/namespaces/$ns/values/k0000001"
 if [[ $quick == 0 ]]; then
   gen fkv-bind-session flarekv "session 95/5 (binding)" -w session -s binding "${fk[@]}" --no-preload
+  # the p99 target is set at half the peak: open loop (no coordinated omission) at rps/2
+  half() { awk -F'\t' -v id="$1" '$1==id { printf "%d", $6 / 2 }' "$tsv"; }
+  for w in get:read session:session; do
+    peak_id="fkv-bind-${w%%:*}"
+    rate=$(half "$peak_id")
+    if [[ -n $rate && $rate -gt 0 ]]; then
+      gen "$peak_id-half" flarekv "${w#*:} at half peak, $rate/s open loop (binding)" \
+        -w "${w#*:}" -s binding "${fk[@]}" --no-preload --rate "$rate"
+    fi
+  done
   gen fkv-bind-ratelimit flarekv "ratelimit get+put (binding)" -w ratelimit -s binding "${fk[@]}"
   gen fkv-bind-list flarekv "list 100 of ${list_keys} keys (binding)" -w list -s binding \
     --url "$fk_url" --binding-address "127.0.0.1:$fk_bind" --list-keys "$list_keys"

@@ -1,8 +1,10 @@
 package dev.flarekv.server.http;
 
 import dev.flarekv.protocol.error.ErrorCode;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -47,7 +49,8 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
   private final BodyBudget budget;
 
   private HttpRequest head;
-  private BudgetedBody body;
+  private BudgetedBody body; // null until the first body byte
+  private ByteBufAllocator alloc;
   private long limit;
   private long received;
   private boolean keepAlive;
@@ -107,7 +110,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
       ctx.writeAndFlush(
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
-    body = new BudgetedBody(ctx.alloc(), budget);
+    alloc = ctx.alloc(); // the body buffer is made on its first byte: most requests have none
   }
 
   private void content(ChannelHandlerContext ctx, HttpContent content) {
@@ -138,7 +141,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
           overflowed = false;
           reject(ctx, dispatcher.oversized(head, -1L), false);
         }
-      } else if (n > 0 && !body.add(content.content())) {
+      } else if (n > 0 && !body().add(content.content())) {
         abandon();
         reject(
             ctx,
@@ -167,7 +170,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
       discarding = false;
       return;
     }
-    BudgetedBody done = body;
+    ByteBuf done = body == null ? Unpooled.EMPTY_BUFFER : body;
     body = null;
     FullHttpRequest full =
         new DefaultFullHttpRequest(
@@ -193,6 +196,13 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     if (!keepOpen) {
       head = null;
     }
+  }
+
+  private BudgetedBody body() {
+    if (body == null) {
+      body = new BudgetedBody(alloc, budget);
+    }
+    return body;
   }
 
   /** Frees the body being collected, if any. */
@@ -244,7 +254,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     }
 
     /** Appends a retained slice of the chunk, or returns false when the budget is spent. */
-    boolean add(io.netty.buffer.ByteBuf chunk) {
+    boolean add(ByteBuf chunk) {
       int n = chunk.readableBytes();
       if (!budget.tryReserve(n)) {
         return false;

@@ -47,7 +47,7 @@ public final class MeteredKvStore implements KvStore {
   private final MeterRegistry registry;
   private final Counter swept;
   private final Counter wouldBlock;
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, OpTimers> timers = new ConcurrentHashMap<>();
 
   public MeteredKvStore(KvStore delegate, MeterRegistry registry) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -207,13 +207,44 @@ public final class MeteredKvStore implements KvStore {
   }
 
   private Timer timer(String op, String outcome) {
-    return timers.computeIfAbsent(
-        op + '/' + outcome,
-        id ->
-            Timer.builder(OPERATIONS)
-                .description("Duration of storage calls")
-                .tag("op", op)
-                .tag("outcome", outcome)
-                .register(registry));
+    return timers.computeIfAbsent(op, OpTimers::new).get(outcome);
+  }
+
+  /**
+   * The timers of one operation, one per outcome, each registered on first use. Looked up without
+   * building a key string per call, since every request passes here.
+   */
+  private final class OpTimers {
+    private final String op;
+    private volatile Timer success;
+    private volatile Timer notFound;
+    private volatile Timer error;
+
+    OpTimers(String op) {
+      this.op = op;
+    }
+
+    Timer get(String outcome) {
+      switch (outcome) {
+        case "success":
+          Timer s = success;
+          return s != null ? s : (success = register(outcome));
+        case "not_found":
+          Timer n = notFound;
+          return n != null ? n : (notFound = register(outcome));
+        default:
+          Timer e = error;
+          return e != null ? e : (error = register(outcome));
+      }
+    }
+
+    /** Registering twice returns the same meter, so a race here is harmless. */
+    private Timer register(String outcome) {
+      return Timer.builder(OPERATIONS)
+          .description("Duration of storage calls")
+          .tag("op", op)
+          .tag("outcome", outcome)
+          .register(registry);
+    }
   }
 }
