@@ -60,7 +60,21 @@ public final class KvValidator {
     return percentDecode(raw, true, BAD_QUERY_ESCAPE);
   }
 
+  /** True when decoding would return the string unchanged: ASCII without escapes. */
+  private static boolean isPlainAscii(String raw, boolean plusIsSpace) {
+    for (int i = 0, n = raw.length(); i < n; i++) {
+      char c = raw.charAt(i);
+      if (c >= 0x80 || c == '%' || (c == '+' && plusIsSpace)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static String percentDecode(String raw, boolean plusIsSpace, String error) {
+    if (isPlainAscii(raw, plusIsSpace)) {
+      return raw; // nothing to decode, and ASCII is valid UTF-8: the common case, no allocation
+    }
     int n = raw.length();
     // at most 3 bytes per UTF-16 unit (a surrogate pair is 2 units -> 4 bytes)
     byte[] bytes = new byte[n * 3];
