@@ -59,6 +59,7 @@ cleanup() {
     done
     kill -KILL "$pid" 2>/dev/null
   done
+  [[ -n ${name:-} && -f $tmp/flarekv.log ]] && cp "$tmp/flarekv.log" "$here/results/$name.server.log"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
