@@ -2,6 +2,8 @@ package dev.flarekv.bench;
 
 import dev.flarekv.bench.load.LoadCommand;
 import dev.flarekv.bench.report.ReportCommand;
+import dev.flarekv.bench.report.ScaleReportCommand;
+import dev.flarekv.bench.scale.ScaleCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,8 +14,16 @@ import picocli.CommandLine.Command;
 @Command(
     name = "flarekv-bench",
     mixinStandardHelpOptions = true,
-    subcommands = {LoadCommand.class, JmhCommand.class, ReportCommand.class},
-    description = "flarekv benchmarks: load (HTTP load generator), jmh (storage engine), report.")
+    subcommands = {
+      LoadCommand.class,
+      ScaleCommand.class,
+      JmhCommand.class,
+      ReportCommand.class,
+      ScaleReportCommand.class
+    },
+    description =
+        "flarekv benchmarks: load (HTTP load generator), scale (scale curves), jmh (storage"
+            + " engine), report and scale-report.")
 public final class BenchMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

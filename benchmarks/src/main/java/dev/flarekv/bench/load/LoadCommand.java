@@ -429,7 +429,7 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   /** "10s", "500ms", "2m", "1h", or plain seconds. */
-  static Duration parseDuration(String text) {
+  public static Duration parseDuration(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
     if (t.endsWith("ms")) {
       return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));

@@ -60,7 +60,7 @@ public record LoadResult(
         : sendLag.getValueAtPercentile(percentile) / (double) TimeUnit.MILLISECONDS.toNanos(1);
   }
 
-  static String fmt(double v) {
+  public static String fmt(double v) {
     return String.format(Locale.ROOT, "%.3f", v);
   }
 }

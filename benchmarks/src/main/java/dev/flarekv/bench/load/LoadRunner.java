@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -90,13 +91,47 @@ public final class LoadRunner {
     }
   }
 
+  /** Creates the operations of one connection (one instance per connection, not shared). */
+  public interface OpSource {
+    Workload.Op next();
+  }
+
   private final Plan plan;
   private final Progress progress = new Progress();
-  private final byte[][] bulkBodies;
+  private final LongFunction<OpSource> sources;
 
+  /** Runs the plan's workload. */
   public LoadRunner(Plan plan) {
     this.plan = plan;
-    this.bulkBodies = plan.workload.bulkBodies(plan.keys, plan.valueSize, plan.ttl);
+    byte[][] bulkBodies = plan.workload.bulkBodies(plan.keys, plan.valueSize, plan.ttl);
+    Workload.Shared shared =
+        plan.workload.shared(
+            plan.requests, plan.keys, plan.listKeys, plan.valueSize, plan.ttl, bulkBodies);
+    this.sources = seed -> plan.workload.source(shared, seed);
+  }
+
+  /**
+   * Runs the plan's schedule (connections, timing, rate) with other operations: {@code sources}
+   * gets a seed per connection and returns that connection's operations. The plan's workload is
+   * then only a label.
+   */
+  public LoadRunner(Plan plan, LongFunction<OpSource> sources) {
+    this.plan = plan;
+    this.sources = sources;
+  }
+
+  /**
+   * Ends the measured window now (or keeps the earlier deadline): connections send nothing intended
+   * after it and {@link #run} returns once the requests in flight are answered. Thread-safe; for a
+   * window whose end is an event (e.g. a sweep finishing) rather than a duration.
+   */
+  public void stop() {
+    long now = System.nanoTime();
+    synchronized (progress) {
+      if (now < progress.deadline) {
+        progress.deadline = Math.max(now, progress.measureStart);
+      }
+    }
   }
 
   public Progress progress() {
@@ -114,8 +149,10 @@ public final class LoadRunner {
     Pacer pacer = plan.rate > 0 ? new Pacer() : null;
     try {
       long start = System.nanoTime();
-      progress.measureStart = start + plan.warmupNanos;
-      progress.deadline = progress.measureStart + plan.durationNanos;
+      synchronized (progress) {
+        progress.measureStart = start + plan.warmupNanos;
+        progress.deadline = progress.measureStart + plan.durationNanos;
+      }
       CountDownLatch done = new CountDownLatch(plan.connections);
       Bootstrap bootstrap =
           new Bootstrap()
@@ -129,9 +166,6 @@ public final class LoadRunner {
                       Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(plan.timeoutNanos)))
               .remoteAddress(plan.host, plan.port);
       double perConnInterval = plan.rate > 0 ? plan.connections * 1e9 / plan.rate : 0;
-      Workload.Shared shared =
-          plan.workload.shared(
-              plan.requests, plan.keys, plan.listKeys, plan.valueSize, plan.ttl, bulkBodies);
       for (int i = 0; i < plan.connections; i++) {
         long firstIntended = start + (long) (perConnInterval * i / plan.connections);
         EventLoop loop = group.next(); // round robin: connections spread evenly over the loops
@@ -139,7 +173,7 @@ public final class LoadRunner {
             new Conn(
                 bootstrap.clone(loop),
                 loop,
-                plan.workload.source(shared, 0x5eedL * (i + 1)),
+                sources.apply(0x5eedL * (i + 1)),
                 perConnInterval,
                 firstIntended,
                 pacer,
@@ -192,7 +226,7 @@ public final class LoadRunner {
   private final class Conn extends ChannelInboundHandlerAdapter implements ResponseParser.Listener {
     private final Bootstrap bootstrap;
     final EventLoop loop;
-    private final Workload.Source source;
+    private final OpSource source;
     private final double interval;
     private final long firstIntended;
     private final Pacer pacer;
@@ -223,7 +257,7 @@ public final class LoadRunner {
     Conn(
         Bootstrap bootstrap,
         EventLoop loop,
-        Workload.Source source,
+        OpSource source,
         double interval,
         long firstIntended,
         Pacer pacer,
@@ -339,6 +373,10 @@ public final class LoadRunner {
 
     private void startOp(long intended) {
       if (finished) {
+        return;
+      }
+      if (interval > 0 && intended >= progress.deadline) {
+        finish(); // a slot due after an early stop()
         return;
       }
       if (channel == null || !channel.isActive()) {

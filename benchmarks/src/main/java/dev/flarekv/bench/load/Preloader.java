@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Creates the namespace and writes the keys a workload reads, before the timed run. */
-final class Preloader {
+public final class Preloader {
   /** Pairs per bulk request, and a bound on its body. */
   private static final int BULK_CHUNK = 10_000;
 
@@ -26,7 +26,7 @@ final class Preloader {
   private Preloader() {}
 
   /** Bulk-writes keys {@code 0..count-1} of the workload through the REST API. */
-  static void restBulk(
+  public static void restBulk(
       KvClient client,
       String namespaceId,
       Workload workload,

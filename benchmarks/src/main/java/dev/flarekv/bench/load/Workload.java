@@ -201,7 +201,7 @@ public enum Workload {
   }
 
   /** Creates the operations of one connection (not thread-safe: one per connection). */
-  public final class Source {
+  public final class Source implements LoadRunner.OpSource {
     private final Shared shared;
     private final SplittableRandom random;
 
@@ -210,6 +210,7 @@ public enum Workload {
       this.random = new SplittableRandom(seed);
     }
 
+    @Override
     public Op next() {
       Shared s = shared;
       return switch (Workload.this) {

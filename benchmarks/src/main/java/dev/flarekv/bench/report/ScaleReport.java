@@ -1,0 +1,414 @@
+package dev.flarekv.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders the JSON of {@code flarekv-bench scale} as plain-text tables (the command's output) and
+ * as the markdown report of scale.sh, and turns it into rows for {@link Chart}.
+ */
+public final class ScaleReport {
+  private ScaleReport() {}
+
+  /** The tables printed by {@code scale}. */
+  public static String tables(JsonNode root) {
+    StringBuilder b = new StringBuilder();
+    JsonNode list = root.path("list");
+    if (list.has("error")) {
+      b.append("list: failed: ").append(list.get("error").asText()).append("\n\n");
+    } else if (list.has("sizes")) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "list: first page (prefix %s, limit %d) on %s, %d connections, closed loop%n",
+              list.path("prefix").asText(),
+              list.path("limit").asInt(),
+              root.path("surface").asText(),
+              list.path("connections").asInt()));
+      b.append(header("keys"));
+      for (JsonNode s : list.get("sizes")) {
+        b.append(line(String.format(Locale.ROOT, "%,d", s.path("keys").asLong()), s));
+      }
+      JsonNode r = list.path("ratio");
+      if (r.has("p99")) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "ratio %,d / %,d keys: p50 %.2f×, p99 %.2f× (target p99 ≤ %.1f×: %s)%n",
+                r.path("to").asLong(),
+                r.path("from").asLong(),
+                r.path("p50").asDouble(),
+                r.path("p99").asDouble(),
+                r.path("target").asDouble(),
+                verdict(r.path("p99").asDouble(), r.path("target").asDouble())));
+      }
+      b.append('\n');
+    }
+    JsonNode sweep = root.path("sweep");
+    if (sweep.has("error")) {
+      b.append("sweep: failed: ").append(sweep.get("error").asText()).append("\n\n");
+    } else if (sweep.has("baseline")) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "sweep: open-loop read of %,d hot keys at %.0f/s on %s while %,d keys expire at once%n",
+              sweep.path("hotKeys").asLong(),
+              sweep.path("readRate").asDouble(),
+              root.path("surface").asText(),
+              sweep.path("expiringKeys").asLong()));
+      b.append(header("window"));
+      b.append(line("baseline", sweep.get("baseline")));
+      b.append(line("sweep", sweep.get("sweep")));
+      JsonNode sw = sweep.path("sweeper");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "ratio sweep / baseline: p50 %.2f×, p99 %.2f× (target p99 ≤ %.1f×: %s)%n",
+              sweep.path("ratio").path("p50").asDouble(),
+              sweep.path("ratio").path("p99").asDouble(),
+              sweep.path("ratio").path("target").asDouble(),
+              verdict(
+                  sweep.path("ratio").path("p99").asDouble(),
+                  sweep.path("ratio").path("target").asDouble())));
+      b.append(sweeperLine(sw)).append("\n\n");
+    }
+    JsonNode rss = root.path("rss");
+    if (rss.has("error")) {
+      b.append("rss: failed: ").append(rss.get("error").asText()).append('\n');
+    } else if (rss.has("samples")) {
+      b.append("rss: server memory while large values are written and read\n");
+      b.append(header("phase"));
+      b.append(line("large 1 MiB", rss.get("large")));
+      b.append(line("25 MiB put+get", rss.get("big")));
+      b.append(rssLine(rss)).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String header(String first) {
+    return String.format(
+        Locale.ROOT,
+        "%-14s %10s %9s %9s %9s %9s %9s %8s%n",
+        first,
+        "ops/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "max ms",
+        "errors");
+  }
+
+  private static String line(String first, JsonNode s) {
+    JsonNode l = s.path("latencyMs");
+    return String.format(
+        Locale.ROOT,
+        "%-14s %10.1f %9.3f %9.3f %9.3f %9.3f %9.3f %8d%n",
+        first,
+        s.path("opsPerSecond").asDouble(),
+        l.path("p50").asDouble(),
+        l.path("p90").asDouble(),
+        l.path("p99").asDouble(),
+        l.path("p99.9").asDouble(),
+        l.path("max").asDouble(),
+        s.path("errors").asLong());
+  }
+
+  static String sweeperLine(JsonNode sw) {
+    if (!sw.path("completed").asBoolean()) {
+      return String.format(
+          Locale.ROOT,
+          "sweeper: NOT finished within the timeout (%,d keys swept)",
+          sw.path("swept").asLong());
+    }
+    return String.format(
+        Locale.ROOT,
+        "sweeper: %,d keys swept; first deletion %.1f s after the instant, all gone %.1f s after"
+            + " it (%.1f s of sweeping, %,.0f keys/s)",
+        sw.path("swept").asLong(),
+        sw.path("firstDeletionAfterInstantSeconds").asDouble(),
+        sw.path("windowSeconds").asDouble(),
+        sw.path("activeSeconds").asDouble(),
+        sw.path("keysPerSecond").asDouble());
+  }
+
+  static String rssLine(JsonNode rss) {
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "RSS MiB: start %.0f, after large %.0f, after 25 MiB loop %.0f, settled %.0f,"
+                    + " max sampled %.0f, VmHWM %.0f",
+                rss.path("start").path("rssMiB").asDouble(),
+                rss.path("large").path("rssAfter").path("rssMiB").asDouble(),
+                rss.path("big").path("rssAfter").path("rssMiB").asDouble(),
+                rss.path("settled").path("rssMiB").asDouble(),
+                rss.path("maxRssMiB").asDouble(),
+                rss.path("hwmMiB").asDouble()));
+    JsonNode bound = rss.path("bound");
+    if (bound.has("totalMiB")) {
+      double peak = Math.max(rss.path("maxRssMiB").asDouble(), rss.path("hwmMiB").asDouble());
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "; bound %,d MiB (-Xmx %s): %s",
+              bound.path("totalMiB").asLong(),
+              bound.path("xmx").asText(),
+              peak <= bound.path("totalMiB").asDouble() ? "within" : "EXCEEDED"));
+    }
+    return b.toString();
+  }
+
+  static String verdict(double ratio, double target) {
+    return ratio <= target ? "met" : "NOT met";
+  }
+
+  /** The markdown report of scale.sh. */
+  public static String markdown(
+      JsonNode root, String title, List<String> context, String chartName, String rssChartName) {
+    StringBuilder md = new StringBuilder();
+    md.append("# ").append(title).append("\n\n");
+    for (String c : context) {
+      md.append("- ").append(c).append('\n');
+    }
+    md.append('\n');
+    JsonNode list = root.path("list");
+    if (list.has("sizes")) {
+      md.append("## List: first page at growing namespace sizes\n\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "`%s` surface, `prefix=%s`, limit %d, no cursor; %d connections, closed loop, %.0f s"
+                  + " per size. Each size is a fresh namespace with N keys under the prefix and"
+                  + " N/10 (at least 100) outside it, half sorting before and half after.%n%n",
+              root.path("surface").asText(),
+              list.path("prefix").asText(),
+              list.path("limit").asInt(),
+              list.path("connections").asInt(),
+              list.path("durationSeconds").asDouble()));
+      md.append(tableHead("keys under the prefix"));
+      for (JsonNode s : list.get("sizes")) {
+        md.append(tableRow(String.format(Locale.ROOT, "%,d", s.path("keys").asLong()), s));
+      }
+      JsonNode r = list.path("ratio");
+      if (r.has("p99")) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "%n**p99 at %,d keys / p99 at %,d keys: %.2f×** (p50: %.2f×); target ≤ %.1f×: **%s**.%n%n",
+                r.path("to").asLong(),
+                r.path("from").asLong(),
+                r.path("p99").asDouble(),
+                r.path("p50").asDouble(),
+                r.path("target").asDouble(),
+                verdict(r.path("p99").asDouble(), r.path("target").asDouble())));
+      }
+    } else if (list.has("error")) {
+      md.append("## List\n\nfailed: ").append(list.get("error").asText()).append("\n\n");
+    }
+    JsonNode sweep = root.path("sweep");
+    if (sweep.has("baseline")) {
+      md.append("## Reads while the sweeper deletes expired keys\n\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%,d hot keys of %d B (no expiration) and %,d keys whose absolute `expiration` is"
+                  + " the same instant (%d), written in %.0f s by bulk PUTs of 10,000 pairs. An"
+                  + " open-loop GET of random hot keys at %.0f/s on `%s` (%d connections; latency"
+                  + " from each request's intended send time) is measured before the instant"
+                  + " (baseline) and from the instant until `flarekv_store_expired_swept_total`"
+                  + " has grown by all %,d keys (sweep).%n%n",
+              sweep.path("hotKeys").asLong(),
+              sweep.path("valueSize").asInt(),
+              sweep.path("expiringKeys").asLong(),
+              sweep.path("expiration").asLong(),
+              sweep.path("preloadSeconds").asDouble(),
+              sweep.path("readRate").asDouble(),
+              root.path("surface").asText(),
+              sweep.path("connections").asInt(),
+              sweep.path("expiringKeys").asLong()));
+      md.append(tableHead("window"));
+      md.append(tableRow("baseline", sweep.get("baseline")));
+      md.append(tableRow("sweep", sweep.get("sweep")));
+      JsonNode ratio = sweep.path("ratio");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%n**p99 during the sweep / p99 before: %.2f×** (p50: %.2f×); target ≤ %.1f×: **%s**.%n%n",
+              ratio.path("p99").asDouble(),
+              ratio.path("p50").asDouble(),
+              ratio.path("target").asDouble(),
+              verdict(ratio.path("p99").asDouble(), ratio.path("target").asDouble())));
+      md.append(sweeperLine(sweep.path("sweeper"))).append(".\n\n");
+    } else if (sweep.has("error")) {
+      md.append("## Sweep\n\nfailed: ").append(sweep.get("error").asText()).append("\n\n");
+    }
+    JsonNode rss = root.path("rss");
+    if (rss.has("samples")) {
+      md.append("## Server RSS under large values\n\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "VmRSS/VmHWM of the server from `/proc/PID/status` every %d ms (VmHWM reset at the"
+                  + " start: %s) while (i) the `large` workload (50%% GET / 50%% PUT of 1 MiB, %d"
+                  + " connections) and (ii) a loop of PUT then GET of %,d-byte values over %d keys"
+                  + " (%d connections) run.%n%n",
+              rss.path("sampleIntervalMs").asLong(),
+              rss.path("peakReset").asBoolean()
+                  ? "yes"
+                  : "no, VmHWM is the process's lifetime peak",
+              rss.path("large").path("connections").asInt(),
+              rss.path("big").path("valueSize").asLong(),
+              rss.path("big").path("keys").asInt(),
+              rss.path("big").path("connections").asInt()));
+      md.append(tableHead("phase"));
+      md.append(tableRow("large (1 MiB get/put)", rss.get("large")));
+      md.append(tableRow("25 MiB put then get", rss.get("big")));
+      md.append("\n| RSS | MiB |\n|---|---:|\n");
+      md.append(mib("at the start", rss.path("start").path("rssMiB")));
+      md.append(mib("after the large workload", rss.path("large").path("rssAfter").path("rssMiB")));
+      md.append(mib("after the 25 MiB loop", rss.path("big").path("rssAfter").path("rssMiB")));
+      md.append(mib("2 s later", rss.path("settled").path("rssMiB")));
+      md.append(mib("**max sampled VmRSS**", rss.path("maxRssMiB")));
+      md.append(mib("VmHWM (peak)", rss.path("hwmMiB")));
+      JsonNode bound = rss.path("bound");
+      if (bound.has("totalMiB")) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "%n**Bound: %,d MiB** for `-Xmx%s`, from the server's configuration:%n%n"
+                    + "| component | MiB |%n|---|---:|%n",
+                bound.path("totalMiB").asLong(),
+                bound.path("xmx").asText()));
+        bound
+            .path("componentsMiB")
+            .properties()
+            .forEach(
+                e ->
+                    md.append("| ")
+                        .append(e.getKey())
+                        .append(" | ")
+                        .append(String.format(Locale.ROOT, "%,d", e.getValue().asLong()))
+                        .append(" |\n"));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| (body budget, part of direct memory: max(256 MiB, heap/2)) | (%,d) |%n",
+                bound.path("bodyBudgetMiB").asLong()));
+        md.append('\n').append(rssLine(rss)).append(".\n");
+      }
+      md.append('\n');
+    } else if (rss.has("error")) {
+      md.append("## RSS\n\nfailed: ").append(rss.get("error").asText()).append("\n\n");
+    }
+    if (chartName != null) {
+      md.append("![latency](").append(chartName).append(")\n\n");
+    }
+    if (rssChartName != null && rss.has("samples")) {
+      md.append("![rss](").append(rssChartName).append(")\n");
+    }
+    return md.toString();
+  }
+
+  private static String mib(String what, JsonNode v) {
+    return String.format(Locale.ROOT, "| %s | %,.0f |%n", what, v.asDouble());
+  }
+
+  private static String tableHead(String first) {
+    return "| "
+        + first
+        + " | ops/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |\n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  }
+
+  private static String tableRow(String first, JsonNode s) {
+    JsonNode l = s.path("latencyMs");
+    String errors = Long.toString(s.path("errors").asLong());
+    if (s.path("errorKinds").size() > 0) {
+      errors += " " + s.get("errorKinds").toString().replace("|", "/");
+    }
+    return String.format(
+        Locale.ROOT,
+        "| %s | %,.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %s |%n",
+        first,
+        s.path("opsPerSecond").asDouble(),
+        l.path("p50").asDouble(),
+        l.path("p90").asDouble(),
+        l.path("p99").asDouble(),
+        l.path("p99.9").asDouble(),
+        l.path("max").asDouble(),
+        errors);
+  }
+
+  /** The measured runs as chart rows: list per size, read before/during the sweep, large values. */
+  static List<Row> rows(JsonNode root) {
+    List<Row> rows = new ArrayList<>();
+    String surface = root.path("surface").asText();
+    for (JsonNode s : root.path("list").path("sizes")) {
+      rows.add(
+          row(
+              "list-" + s.path("keys").asLong(),
+              String.format(Locale.ROOT, "list first page, %,d keys", s.path("keys").asLong()),
+              root.path("list").path("connections").asInt(),
+              s));
+    }
+    JsonNode sweep = root.path("sweep");
+    if (sweep.has("baseline")) {
+      int c = sweep.path("connections").asInt();
+      rows.add(row("read-baseline", "GET before the sweep", c, sweep.get("baseline")));
+      rows.add(row("read-sweep", "GET during the sweep", c, sweep.get("sweep")));
+    }
+    JsonNode rss = root.path("rss");
+    if (rss.has("large")) {
+      rows.add(
+          row(
+              "large",
+              "1 MiB get/put",
+              rss.path("large").path("connections").asInt(),
+              rss.get("large")));
+    }
+    if (rss.has("big")) {
+      rows.add(
+          row(
+              "big",
+              "25 MiB put+get",
+              rss.path("big").path("connections").asInt(),
+              rss.get("big")));
+    }
+    rows.replaceAll(
+        r ->
+            new Row(
+                r.id(),
+                "flarekv",
+                r.op() + " (" + surface + ")",
+                r.tool(),
+                r.connections(),
+                r.rps(),
+                r.p50(),
+                r.p90(),
+                r.p99(),
+                r.p999(),
+                r.max(),
+                r.errors()));
+    return rows;
+  }
+
+  private static Row row(String id, String op, int conns, JsonNode s) {
+    JsonNode l = s.path("latencyMs");
+    return new Row(
+        id,
+        "flarekv",
+        op,
+        "flarekv-bench",
+        conns,
+        s.path("opsPerSecond").asDouble(),
+        l.path("p50").asDouble(),
+        l.path("p90").asDouble(),
+        l.path("p99").asDouble(),
+        l.path("p99.9").asDouble(),
+        l.path("max").asDouble(),
+        s.path("errors").asLong());
+  }
+}
