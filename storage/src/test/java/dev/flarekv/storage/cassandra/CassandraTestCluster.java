@@ -20,17 +20,19 @@ import org.junit.jupiter.api.Assumptions;
  *       message. With {@code CI} set, a cluster that cannot be had fails the tests instead.
  * </ul>
  *
- * Each test class uses its own keyspace; stores share one session.
+ * Each test class uses its own keyspace; stores share one session. Public for the server module's
+ * tests, which only take {@link #contactPoints()} (and never touch the driver).
  */
-final class CassandraTestCluster {
+public final class CassandraTestCluster {
+  private static String contactPoints;
   private static CassandraConfig base;
   private static CqlSession session;
 
   private CassandraTestCluster() {}
 
-  /** A session to the cluster (started if needed); skips or fails as described above. */
-  static synchronized CqlSession session() {
-    if (session == null) {
+  /** {@code host:port[,...]} of the cluster (started if needed); skips or fails as above. */
+  public static synchronized String contactPoints() {
+    if (contactPoints == null) {
       String skip = System.getenv("FLAREKV_CASSANDRA_SKIP");
       boolean ci = System.getenv("CI") != null && !System.getenv("CI").isEmpty();
       if (skip != null && !skip.isEmpty() && !skip.equals("0")) {
@@ -44,10 +46,21 @@ final class CassandraTestCluster {
         startLocalNode();
         points = "127.0.0.1:9042";
       }
+      contactPoints = points;
+    }
+    return contactPoints;
+  }
+
+  /** A session to the cluster (started if needed). */
+  static synchronized CqlSession session() {
+    if (session == null) {
+      String points = contactPoints();
       base =
           CassandraConfig.defaults(
               CassandraConfig.parseContactPoints(points), "flarekv_test_base", 1);
       session = CassandraKvStores.connect(base);
+      CqlSession opened = session;
+      Runtime.getRuntime().addShutdownHook(new Thread(opened::close, "cassandra-test-session"));
     }
     return session;
   }
