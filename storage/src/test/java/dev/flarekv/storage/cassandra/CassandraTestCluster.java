@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -85,17 +86,19 @@ public final class CassandraTestCluster {
   private static void startLocalNode() {
     Path root = repositoryRoot();
     Path runDir = root.resolve(".flarekv/cassandra-test");
-    Path script = root.resolve("scripts/cassandra-cluster.sh");
-    runScript(script, runDir, List.of("start", "1"));
+    runScript(runDir, Map.of(), List.of("start", "1"));
     Runtime.getRuntime()
         .addShutdownHook(
-            new Thread(() -> runScript(script, runDir, List.of("stop")), "cassandra-test-stop"));
+            new Thread(() -> runScript(runDir, Map.of(), List.of("stop")), "cassandra-test-stop"));
   }
 
-  private static void runScript(Path script, Path runDir, List<String> args) {
+  /** Runs {@code scripts/cassandra-cluster.sh args} on the run dir with extra environment. */
+  static void runScript(Path runDir, Map<String, String> env, List<String> args) {
+    Path script = repositoryRoot().resolve("scripts/cassandra-cluster.sh");
     List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    builder.environment().putAll(env);
     builder.environment().put("FLAREKV_CASSANDRA_DIR", runDir.toString());
     try {
       Process process = builder.start();
@@ -120,7 +123,7 @@ public final class CassandraTestCluster {
     }
   }
 
-  private static Path repositoryRoot() {
+  static Path repositoryRoot() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.exists(dir.resolve("scripts/cassandra-cluster.sh"))) {
       dir = dir.getParent();
