@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The expiry index ({@code kv_expiry}, partitioned by hour and shard, and {@code kv_expiry_hours},
@@ -41,6 +43,9 @@ final class CassandraSweep {
   private final KeyLayout.WriteClock writeClock;
   private final Object sweepLock = new Object();
 
+  /** Future hours whose row this front end has written (see {@link #needsHourRow}). */
+  private final Set<Long> markedHours = ConcurrentHashMap.newKeySet();
+
   CassandraSweep(
       CqlSession session, Cql cql, InstantSource clock, KeyLayout.WriteClock writeClock) {
     this.session = session;
@@ -57,7 +62,7 @@ final class CassandraSweep {
     int entryTtl = recordTtl == 0 ? 0 : (int) (recordTtl + 86_400);
     long hourEnd = (hour + 1) * KeyLayout.SECONDS_PER_HOUR;
     int hourTtl = recordTtl == 0 ? 0 : (int) (hourEnd - nowSeconds + HOUR_TTL_MARGIN);
-    return List.of(
+    CompletionStage<AsyncResultSet> entry =
         session.executeAsync(
             cql.insertExpiry.bind(
                 hour,
@@ -67,8 +72,26 @@ final class CassandraSweep {
                 ByteBuffer.wrap(k),
                 bucket,
                 entryTtl,
-                ts)),
-        session.executeAsync(cql.insertHour.bind(hour, hourTtl, ts)));
+                ts));
+    if (!needsHourRow(hour, KeyLayout.hour(nowSeconds))) {
+      return List.of(entry);
+    }
+    return List.of(entry, session.executeAsync(cql.insertHour.bind(hour, hourTtl, ts)));
+  }
+
+  /**
+   * Whether this write must (re)write the hour row. {@code kv_expiry_hours} is one partition, so a
+   * front end writes a future hour's row once, not on every put. Rows of the current and past hours
+   * are always written: the sweep may have deleted them as drained.
+   */
+  private boolean needsHourRow(long hour, long nowHour) {
+    if (hour <= nowHour) {
+      return true;
+    }
+    if (markedHours.size() > 10_000) {
+      markedHours.removeIf(h -> h <= nowHour);
+    }
+    return markedHours.add(hour);
   }
 
   int sweep(int maxDeletes) {
