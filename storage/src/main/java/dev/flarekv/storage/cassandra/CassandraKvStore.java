@@ -31,14 +31,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link KvStore} over Apache Cassandra. Data model, consistency and failure behaviour:
@@ -69,6 +75,11 @@ final class CassandraKvStore implements KvStore {
   /** A deleted namespace's partitions are deleted with a timestamp this far ahead (micros). */
   private static final long NAMESPACE_TOMBSTONE_LEAD_MICROS = Duration.ofDays(1).toNanos() / 1000;
 
+  /** How long a superseded chunk version stays readable (see {@link #chunkCleanup}). */
+  static final Duration DEFAULT_CHUNK_CLEANUP_DELAY = Duration.ofSeconds(30);
+
+  private static final Logger log = LoggerFactory.getLogger(CassandraKvStore.class);
+
   private static final int STRIPES = 1024;
   private static final int CHUNK_READ_ATTEMPTS = 4;
   private static final int CHUNK_WRITES_IN_FLIGHT = 4;
@@ -83,6 +94,9 @@ final class CassandraKvStore implements KvStore {
   private final CassandraSweep sweep;
   private final ReentrantReadWriteLock[] stripes = new ReentrantReadWriteLock[STRIPES];
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Set<Cleanup> pendingCleanups = ConcurrentHashMap.newKeySet();
+  private final ScheduledThreadPoolExecutor cleaner;
+  private volatile long chunkCleanupDelayNanos = DEFAULT_CHUNK_CLEANUP_DELAY.toNanos();
 
   CassandraKvStore(
       CqlSession session,
@@ -100,6 +114,15 @@ final class CassandraKvStore implements KvStore {
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantReadWriteLock();
     }
+    this.cleaner =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "flarekv-chunk-cleanup");
+              t.setDaemon(true);
+              return t;
+            });
+    cleaner.setRemoveOnCancelPolicy(true);
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -498,7 +521,7 @@ final class CassandraKvStore implements KvStore {
           awaitAll(put.writeSideData(space, ts));
           session.execute(put.record(space, ts));
           if (put.chunks > 0) {
-            session.execute(cql.deleteOlderChunks.bind(ts, space.id(), ByteBuffer.wrap(put.k), ts));
+            chunkCleanup(space.id(), put.k, ts);
           }
         });
   }
@@ -540,15 +563,11 @@ final class CassandraKvStore implements KvStore {
           } finally {
             unlock(locks);
           }
-          List<CompletionStage<AsyncResultSet>> cleanups = new ArrayList<>();
           for (PreparedPut put : puts) {
             if (put.chunks > 0) {
-              cleanups.add(
-                  session.executeAsync(
-                      cql.deleteOlderChunks.bind(ts, space.id(), ByteBuffer.wrap(put.k), ts)));
+              chunkCleanup(space.id(), put.k, ts);
             }
           }
-          awaitAll(cleanups);
         });
   }
 
@@ -576,6 +595,52 @@ final class CassandraKvStore implements KvStore {
       session.execute(batch.build());
       from = to;
     }
+  }
+
+  /** Removal of the chunk versions a write at {@code ts} superseded. */
+  private record Cleanup(String ns, byte[] k, long ts) {}
+
+  /**
+   * Deletes the chunk versions below {@code ts} of the key, {@link #chunkCleanupDelay} from now: a
+   * reader that took the old record just before it was replaced can still read the old chunks
+   * meanwhile (docs/cassandra.md, "Values and chunks"). Pending cleanups run at close.
+   */
+  private void chunkCleanup(String ns, byte[] k, long ts) {
+    Cleanup cleanup = new Cleanup(ns, k, ts);
+    long delay = chunkCleanupDelayNanos;
+    if (delay == 0) {
+      runCleanup(cleanup);
+      return;
+    }
+    pendingCleanups.add(cleanup);
+    try {
+      cleaner.schedule(
+          () -> {
+            if (pendingCleanups.remove(cleanup)) {
+              try {
+                runCleanup(cleanup);
+              } catch (RuntimeException e) {
+                log.warn("chunk cleanup failed (the chunks stay as garbage): {}", e.toString());
+              }
+            }
+          },
+          delay,
+          TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      pendingCleanups.remove(cleanup);
+      runCleanup(cleanup); // closing: no delay left to give
+    }
+  }
+
+  private void runCleanup(Cleanup cleanup) {
+    session.execute(
+        cql.deleteOlderChunks.bind(
+            cleanup.ts(), cleanup.ns(), ByteBuffer.wrap(cleanup.k()), cleanup.ts()));
+  }
+
+  /** Test support: how long superseded chunk versions are kept for readers (default 30 s). */
+  void chunkCleanupDelay(Duration delay) {
+    chunkCleanupDelayNanos = delay.toNanos();
   }
 
   @Override
@@ -746,7 +811,19 @@ final class CassandraKvStore implements KvStore {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && ownsSession) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    cleaner.shutdownNow();
+    for (Cleanup cleanup : List.copyOf(pendingCleanups)) {
+      try {
+        runCleanup(cleanup);
+      } catch (RuntimeException e) {
+        log.warn("chunk cleanup at close failed (the chunks stay as garbage): {}", e.toString());
+      }
+    }
+    pendingCleanups.clear();
+    if (ownsSession) {
       session.close();
     }
   }

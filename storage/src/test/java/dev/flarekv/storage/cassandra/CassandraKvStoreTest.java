@@ -130,6 +130,7 @@ class CassandraKvStoreTest {
 
   @Test
   void overwriteAndDelete_leaveNoChunksBehind() {
+    store.chunkCleanupDelay(Duration.ZERO);
     store.put(ns, new KvEntry("big", filled(2 * MIB + 1, 1), null, 0));
     assertThat(chunkRows("big")).isEqualTo(3);
     byte[] second = filled(MIB + 7, 2);
@@ -146,6 +147,30 @@ class CassandraKvStoreTest {
     store.put(ns, new KvEntry("other", filled(5000, 4), null, 0));
     store.deleteNamespace(ns);
     assertThat(chunkRows("other")).isZero();
+  }
+
+  @Test
+  void supersededChunks_stayReadableForTheDelay_thenGo() throws Exception {
+    store.chunkCleanupDelay(Duration.ofMillis(500));
+    store.put(ns, new KvEntry("big", filled(MIB + 1, 1), null, 0));
+    store.put(ns, new KvEntry("big", filled(MIB + 2, 2), null, 0));
+    assertThat(chunkRows("big")).as("old version still there for readers").isEqualTo(4);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (chunkRows("big") != 2 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(chunkRows("big")).isEqualTo(2);
+    assertThat(store.get(ns, "big").orElseThrow().value()).isEqualTo(filled(MIB + 2, 2));
+  }
+
+  @Test
+  void close_runsPendingChunkCleanups() {
+    store.chunkCleanupDelay(Duration.ofHours(1));
+    store.put(ns, new KvEntry("big", filled(MIB + 1, 1), null, 0));
+    store.putAll(ns, List.of(new KvEntry("big", filled(5000, 2), null, 0)));
+    assertThat(chunkRows("big")).isEqualTo(3);
+    store.close();
+    assertThat(chunkRows("big")).isEqualTo(1);
   }
 
   @Test
