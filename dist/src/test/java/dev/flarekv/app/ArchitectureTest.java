@@ -31,6 +31,7 @@ class ArchitectureTest {
         new String[] {
           "dev.flarekv.protocol.validation",
           "dev.flarekv.storage.rocks",
+          "dev.flarekv.storage.cassandra",
           "dev.flarekv.server.http",
           "dev.flarekv.app"
         }) {
@@ -47,6 +48,18 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAPackage("org.rocksdb..")
         .because("RocksDB is an engine detail of storage.rocks (architecture rule 2)")
+        .check(classes);
+  }
+
+  @Test
+  void cassandraDriver_staysInsideStorageCassandra() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.flarekv.storage.cassandra..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("com.datastax.oss.driver..")
+        .because("the Cassandra driver is an engine detail of storage.cassandra (like RocksDB)")
         .check(classes);
   }
 

@@ -18,6 +18,7 @@ import dev.flarekv.server.http.KvServerInitializer;
 import dev.flarekv.server.http.RestDispatcher;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreConfig;
+import dev.flarekv.storage.cassandra.CassandraKvStores;
 import dev.flarekv.storage.expiry.ExpirySweeper;
 import dev.flarekv.storage.metrics.MeteredKvStore;
 import dev.flarekv.storage.rocks.RocksKvStores;
@@ -88,10 +89,12 @@ public final class KvServer implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     KvStore opened =
-        RocksKvStores.open(
-            config.dataDir(),
-            new StoreConfig(config.syncWrites(), StoreConfig.DEFAULT_BLOCK_CACHE_BYTES),
-            clock);
+        config.cassandra() != null
+            ? CassandraKvStores.open(config.cassandra(), clock)
+            : RocksKvStores.open(
+                config.dataDir(),
+                new StoreConfig(config.syncWrites(), StoreConfig.DEFAULT_BLOCK_CACHE_BYTES),
+                clock);
     this.store = new MeteredKvStore(opened, registry);
     this.sweeper = new ExpirySweeper(store, config.sweepInterval(), SWEEP_BATCH);
     this.storageExecutor = storageExecutor(config.storageThreads());
@@ -137,7 +140,8 @@ public final class KvServer implements AutoCloseable {
     this.channel = rest;
     this.bindingChannel = bindingListener;
     String secret = AdminFile.newSecret();
-    this.adminChannel = bindAdmin(secret);
+    // online backups are RocksDB checkpoints; a Cassandra store is backed up with Cassandra's tools
+    this.adminChannel = config.cassandra() == null ? bindAdmin(secret) : null;
     this.adminFile = adminChannel == null ? null : writeAdminFile(secret);
     sweeper.start();
     if (auth.isOpen()) {
@@ -221,6 +225,18 @@ public final class KvServer implements AutoCloseable {
     }
   }
 
+  /** Where the data lives, for log lines: the RocksDB dir or the Cassandra keyspace. */
+  static String storeDescription(ServerConfig config) {
+    return config.cassandra() == null
+        ? config.dataDir().toAbsolutePath().toString()
+        : "cassandra keyspace "
+            + config.cassandra().keyspace()
+            + " at "
+            + config.cassandra().contactPoints().stream()
+                .map(p -> p.getHostString() + ":" + p.getPort())
+                .collect(java.util.stream.Collectors.joining(","));
+  }
+
   /** The admin listener's port, or -1 when it is not running. */
   public int adminPort() {
     return adminChannel == null ? -1 : ((InetSocketAddress) adminChannel.localAddress()).getPort();
@@ -294,7 +310,7 @@ public final class KvServer implements AutoCloseable {
       adminFile.deleteIfOurs(config.dataDir());
     }
     shutdownQuietly();
-    log.info("stopped; store {} closed", config.dataDir().toAbsolutePath());
+    log.info("stopped; store {} closed", storeDescription(config));
   }
 
   private void shutdownQuietly() {

@@ -1,6 +1,7 @@
 package dev.flarekv.server;
 
 import dev.flarekv.server.auth.TokensFile;
+import dev.flarekv.storage.cassandra.CassandraConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Start the flarekv server (Cloudflare KV REST API v4 over embedded RocksDB).")
+    description =
+        "Start the flarekv server (Cloudflare KV REST API v4 over embedded RocksDB or Apache"
+            + " Cassandra).")
 public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -97,6 +100,49 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Account reported to wrangler's account discovery (default: ${DEFAULT-VALUE}).")
   String accountId;
 
+  @Option(
+      names = "--store",
+      defaultValue = "rocksdb",
+      description =
+          "Storage engine: rocksdb (embedded, in --data-dir) or cassandra (a Cassandra cluster;"
+              + " several servers over one keyspace act as one KV) (default: ${DEFAULT-VALUE}).")
+  String store;
+
+  @Option(
+      names = "--cassandra-contact-points",
+      defaultValue = "127.0.0.1:9042",
+      paramLabel = "<host[:port],...>",
+      description = "Cassandra nodes to connect through (default: ${DEFAULT-VALUE}).")
+  String cassandraContactPoints;
+
+  @Option(
+      names = "--cassandra-keyspace",
+      defaultValue = CassandraConfig.DEFAULT_KEYSPACE,
+      description = "Keyspace, created with its tables if missing (default: ${DEFAULT-VALUE}).")
+  String cassandraKeyspace;
+
+  @Option(
+      names = "--cassandra-replication",
+      defaultValue = "3",
+      description =
+          "Replication factor used when the keyspace is created; use 1 for a one-node cluster"
+              + " (default: ${DEFAULT-VALUE}).")
+  int cassandraReplication;
+
+  @Option(
+      names = "--cassandra-datacenter",
+      defaultValue = CassandraConfig.DEFAULT_DATACENTER,
+      description = "The local data center (default: ${DEFAULT-VALUE}).")
+  String cassandraDatacenter;
+
+  @Option(
+      names = "--cassandra-consistency",
+      defaultValue = "QUORUM",
+      description =
+          "Consistency level of reads and writes, e.g. QUORUM or LOCAL_QUORUM"
+              + " (default: ${DEFAULT-VALUE}).")
+  String cassandraConsistency;
+
   @Override
   public Integer call() throws Exception {
     List<String> tokens = new ArrayList<>(apiTokens);
@@ -115,7 +161,8 @@ public final class ServeCommand implements Callable<Integer> {
             .withSweepInterval(sweepInterval)
             .withAccountId(accountId)
             .withBindingPort(parseBindingPort(bindingPort))
-            .withBindingNamespace(bindingNamespace);
+            .withBindingNamespace(bindingNamespace)
+            .withCassandra(cassandraConfig());
     PrintWriter out = spec.commandLine().getOut();
     KvServer server = KvServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -134,11 +181,44 @@ public final class ServeCommand implements Callable<Integer> {
                 ? ""
                 : " FLAREKV_BINDING_ADDRESS=" + config.host() + ":" + server.bindingPort())
             + " (data: "
-            + config.dataDir().toAbsolutePath()
+            + KvServer.storeDescription(config)
             + ")");
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private CassandraConfig cassandraConfig() {
+    switch (store.toLowerCase(java.util.Locale.ROOT)) {
+      case "rocksdb":
+        return null;
+      case "cassandra":
+        try {
+          CassandraConfig defaults =
+              CassandraConfig.defaults(
+                  CassandraConfig.parseContactPoints(cassandraContactPoints),
+                  cassandraKeyspace,
+                  cassandraReplication);
+          return new CassandraConfig(
+              defaults.contactPoints(),
+              cassandraDatacenter,
+              defaults.keyspace(),
+              defaults.replicationFactor(),
+              cassandraConsistency,
+              cassandraConsistency.toUpperCase(java.util.Locale.ROOT).startsWith("LOCAL_")
+                  ? "LOCAL_SERIAL"
+                  : "SERIAL",
+              defaults.listBuckets(),
+              defaults.requestTimeout(),
+              defaults.schemaTimeout(),
+              defaults.namespaceCacheTtl());
+        } catch (IllegalArgumentException e) {
+          throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+      default:
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--store must be rocksdb or cassandra: " + store);
+    }
   }
 
   private static int parseBindingPort(String value) {

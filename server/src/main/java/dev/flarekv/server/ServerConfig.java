@@ -1,6 +1,7 @@
 package dev.flarekv.server;
 
 import dev.flarekv.server.auth.ScopedToken;
+import dev.flarekv.storage.cassandra.CassandraConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.function.Consumer;
  *
  * @param host the address to bind the REST API to (default 127.0.0.1)
  * @param port the REST port; 0 picks a free one
- * @param dataDir where RocksDB keeps its files
+ * @param dataDir where RocksDB keeps its files (unused with {@code cassandra})
  * @param apiTokens bearer tokens accepted by the REST API; empty = open (loopback only)
  * @param scopedTokens tokens limited to some accounts ({@code --tokens-file})
  * @param syncWrites fsync every write before acknowledging it
@@ -25,6 +26,8 @@ import java.util.function.Consumer;
  *     X-Flarekv-Namespace} header (created in {@code accountId} on first use), or null
  * @param idleTimeout how long a connection may stay without reads or writes before the server
  *     closes it (a request being processed does not count as idle)
+ * @param cassandra where to store the data in Apache Cassandra instead of RocksDB
+ *     (docs/cassandra.md), or null for RocksDB in {@code dataDir}
  */
 public record ServerConfig(
     String host,
@@ -38,7 +41,8 @@ public record ServerConfig(
     int storageThreads,
     int bindingPort,
     String bindingNamespace,
-    Duration idleTimeout) {
+    Duration idleTimeout,
+    CassandraConfig cassandra) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8790;
@@ -91,7 +95,8 @@ public record ServerConfig(
         Math.max(4, 4 * Runtime.getRuntime().availableProcessors()),
         DEFAULT_BINDING_PORT,
         null,
-        DEFAULT_IDLE_TIMEOUT);
+        DEFAULT_IDLE_TIMEOUT,
+        null);
   }
 
   public ServerConfig withHost(String value) {
@@ -142,6 +147,11 @@ public record ServerConfig(
     return with(d -> d.idleTimeout = value);
   }
 
+  /** Stores the data in Cassandra; null goes back to RocksDB. */
+  public ServerConfig withCassandra(CassandraConfig value) {
+    return with(d -> d.cassandra = value);
+  }
+
   private ServerConfig with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -162,6 +172,7 @@ public record ServerConfig(
     int bindingPort;
     String bindingNamespace;
     Duration idleTimeout;
+    CassandraConfig cassandra;
 
     Draft(ServerConfig c) {
       host = c.host;
@@ -176,6 +187,7 @@ public record ServerConfig(
       bindingPort = c.bindingPort;
       bindingNamespace = c.bindingNamespace;
       idleTimeout = c.idleTimeout;
+      cassandra = c.cassandra;
     }
 
     ServerConfig build() {
@@ -191,7 +203,8 @@ public record ServerConfig(
           storageThreads,
           bindingPort,
           bindingNamespace,
-          idleTimeout);
+          idleTimeout,
+          cassandra);
     }
   }
 
@@ -222,6 +235,10 @@ public record ServerConfig(
         + bindingNamespace
         + ", idleTimeout="
         + idleTimeout
+        + ", store="
+        + (cassandra == null
+            ? "rocksdb"
+            : "cassandra " + cassandra.keyspace() + " at " + cassandra.contactPoints())
         + "]";
   }
 }

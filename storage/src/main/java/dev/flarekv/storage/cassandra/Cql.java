@@ -1,0 +1,245 @@
+package dev.flarekv.storage.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The schema and every statement of the engine, prepared once per session. Table and column layout:
+ * docs/cassandra.md. No column is ever written as null (a null write is a cell tombstone, and
+ * tombstones slow down listing): "no metadata" is {@code ''}, "no expiration" is {@code 0}.
+ */
+final class Cql {
+  /** Tables, in creation order. */
+  static final List<String> TABLES =
+      List.of("namespaces", "namespace_titles", "kv", "kv_chunks", "kv_expiry", "kv_expiry_hours");
+
+  /**
+   * Tombstones of deleted keys must outlive the longest a replica can miss a delete without being
+   * repaired: a day, with repair run at least daily (docs/cassandra.md). The expiry index only
+   * holds hints, so a resurrected entry costs one lookup; its grace period is an hour.
+   */
+  static final int DATA_GC_GRACE_SECONDS = 86_400;
+
+  static final int INDEX_GC_GRACE_SECONDS = 3_600;
+
+  private static final String LEVELED_WITH_TOMBSTONE_COMPACTION =
+      "{'class': 'LeveledCompactionStrategy', 'sstable_size_in_mb': '160',"
+          + " 'tombstone_threshold': '0.1', 'unchecked_tombstone_compaction': 'true'}";
+
+  final PreparedStatement insertNamespace;
+  final PreparedStatement selectNamespace;
+  final PreparedStatement updateNamespaceTitle;
+  final PreparedStatement deleteNamespaceRow;
+  final PreparedStatement claimTitle;
+  final PreparedStatement releaseTitle;
+  final PreparedStatement selectTitles;
+  final PreparedStatement countTitles;
+
+  final PreparedStatement insertRecord;
+  final PreparedStatement selectRecord;
+  final PreparedStatement selectRecords;
+  final PreparedStatement deleteRecord;
+  final PreparedStatement listBucket;
+  final PreparedStatement scanBucketChunked;
+  final PreparedStatement deleteBucket;
+  final PreparedStatement sweepRecord;
+  final PreparedStatement countRecords;
+
+  final PreparedStatement insertChunk;
+  final PreparedStatement selectChunks;
+  final PreparedStatement deleteOlderChunks;
+  final PreparedStatement deleteChunkVersion;
+  final PreparedStatement deleteChunks;
+
+  final PreparedStatement insertExpiry;
+  final PreparedStatement insertHour;
+  final PreparedStatement selectHours;
+  final PreparedStatement selectDue;
+  final PreparedStatement deleteExpiry;
+  final PreparedStatement deleteHour;
+
+  private Cql(CqlSession session, String ks) {
+    insertNamespace =
+        session.prepare(
+            "INSERT INTO " + ks + ".namespaces (id, account, title, buckets) VALUES (?, ?, ?, ?)");
+    selectNamespace =
+        session.prepare("SELECT account, title, buckets FROM " + ks + ".namespaces WHERE id = ?");
+    updateNamespaceTitle =
+        session.prepare("UPDATE " + ks + ".namespaces SET title = ? WHERE id = ?");
+    deleteNamespaceRow = session.prepare("DELETE FROM " + ks + ".namespaces WHERE id = ?");
+    claimTitle =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + ".namespace_titles (account, title, id) VALUES (?, ?, ?) IF NOT EXISTS");
+    releaseTitle =
+        session.prepare(
+            "DELETE FROM " + ks + ".namespace_titles WHERE account = ? AND title = ? IF id = ?");
+    selectTitles =
+        session.prepare("SELECT title, id FROM " + ks + ".namespace_titles WHERE account = ?");
+    countTitles =
+        session.prepare("SELECT COUNT(*) FROM " + ks + ".namespace_titles WHERE account = ?");
+
+    insertRecord =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + ".kv (ns, bucket, k, exp, meta, val, vlen, chunks, ver)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?");
+    selectRecord =
+        session.prepare(
+            "SELECT exp, meta, val, vlen, chunks, ver FROM "
+                + ks
+                + ".kv WHERE ns = ? AND bucket = ? AND k = ?");
+    selectRecords =
+        session.prepare(
+            "SELECT k, exp, meta, val, vlen, chunks, ver FROM "
+                + ks
+                + ".kv WHERE ns = ? AND bucket = ? AND k IN ?");
+    deleteRecord =
+        session.prepare(
+            "DELETE FROM " + ks + ".kv USING TIMESTAMP ? WHERE ns = ? AND bucket = ? AND k = ?");
+    listBucket =
+        session.prepare(
+            "SELECT k, exp, meta FROM "
+                + ks
+                + ".kv WHERE ns = ? AND bucket = ? AND k >= ? AND k < ?");
+    scanBucketChunked =
+        session.prepare("SELECT k, chunks FROM " + ks + ".kv WHERE ns = ? AND bucket = ?");
+    deleteBucket =
+        session.prepare("DELETE FROM " + ks + ".kv USING TIMESTAMP ? WHERE ns = ? AND bucket = ?");
+    sweepRecord =
+        session.prepare(
+            "SELECT exp, chunks, ver, WRITETIME(exp) AS wt FROM "
+                + ks
+                + ".kv WHERE ns = ? AND bucket = ? AND k = ?");
+    countRecords = session.prepare("SELECT COUNT(*) FROM " + ks + ".kv");
+
+    insertChunk =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + ".kv_chunks (ns, k, ver, chunk, data) VALUES (?, ?, ?, ?, ?)"
+                + " USING TTL ? AND TIMESTAMP ?");
+    selectChunks =
+        session.prepare(
+            "SELECT chunk, data FROM " + ks + ".kv_chunks WHERE ns = ? AND k = ? AND ver = ?");
+    deleteOlderChunks =
+        session.prepare(
+            "DELETE FROM "
+                + ks
+                + ".kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ? AND ver < ?");
+    deleteChunkVersion =
+        session.prepare(
+            "DELETE FROM "
+                + ks
+                + ".kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ? AND ver = ?");
+    deleteChunks =
+        session.prepare(
+            "DELETE FROM " + ks + ".kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ?");
+
+    insertExpiry =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + ".kv_expiry (hour, shard, exp, ns, k, bucket) VALUES (?, ?, ?, ?, ?, ?)"
+                + " USING TTL ? AND TIMESTAMP ?");
+    insertHour =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + ".kv_expiry_hours (slot, hour) VALUES (0, ?) USING TTL ? AND TIMESTAMP ?");
+    selectHours =
+        session.prepare("SELECT hour FROM " + ks + ".kv_expiry_hours WHERE slot = 0 AND hour <= ?");
+    selectDue =
+        session.prepare(
+            "SELECT exp, ns, k, bucket FROM "
+                + ks
+                + ".kv_expiry WHERE hour = ? AND shard = ? AND exp <= ? LIMIT ?");
+    deleteExpiry =
+        session.prepare(
+            "DELETE FROM "
+                + ks
+                + ".kv_expiry USING TIMESTAMP ?"
+                + " WHERE hour = ? AND shard = ? AND exp = ? AND ns = ? AND k = ?");
+    deleteHour =
+        session.prepare(
+            "DELETE FROM " + ks + ".kv_expiry_hours USING TIMESTAMP ? WHERE slot = 0 AND hour = ?");
+  }
+
+  /** Creates the keyspace and tables if missing, then prepares the statements. */
+  static Cql create(CqlSession session, CassandraConfig config) {
+    String ks = config.keyspace();
+    Duration timeout = config.schemaTimeout();
+    ddl(
+        session,
+        timeout,
+        "CREATE KEYSPACE IF NOT EXISTS "
+            + ks
+            + " WITH replication = {'class': 'NetworkTopologyStrategy', '"
+            + config.localDatacenter()
+            + "': "
+            + config.replicationFactor()
+            + "}");
+    ddl(
+        session,
+        timeout,
+        "CREATE TABLE IF NOT EXISTS "
+            + ks
+            + ".namespaces (id text PRIMARY KEY, account text, title text, buckets int)");
+    ddl(
+        session,
+        timeout,
+        "CREATE TABLE IF NOT EXISTS "
+            + ks
+            + ".namespace_titles (account text, title text, id text,"
+            + " PRIMARY KEY ((account), title))");
+    ddl(
+        session,
+        timeout,
+        "CREATE TABLE IF NOT EXISTS "
+            + ks
+            + ".kv (ns text, bucket int, k blob, exp bigint, meta text, val blob, vlen int,"
+            + " chunks int, ver bigint, PRIMARY KEY ((ns, bucket), k))"
+            + " WITH compaction = "
+            + LEVELED_WITH_TOMBSTONE_COMPACTION
+            + " AND gc_grace_seconds = "
+            + DATA_GC_GRACE_SECONDS);
+    ddl(
+        session,
+        timeout,
+        "CREATE TABLE IF NOT EXISTS "
+            + ks
+            + ".kv_chunks (ns text, k blob, ver bigint, chunk int, data blob,"
+            + " PRIMARY KEY ((ns, k), ver, chunk))"
+            + " WITH gc_grace_seconds = "
+            + DATA_GC_GRACE_SECONDS);
+    ddl(
+        session,
+        timeout,
+        "CREATE TABLE IF NOT EXISTS "
+            + ks
+            + ".kv_expiry (hour bigint, shard int, exp bigint, ns text, k blob, bucket int,"
+            + " PRIMARY KEY ((hour, shard), exp, ns, k))"
+            + " WITH compaction = "
+            + LEVELED_WITH_TOMBSTONE_COMPACTION
+            + " AND gc_grace_seconds = "
+            + INDEX_GC_GRACE_SECONDS);
+    ddl(
+        session,
+        timeout,
+        "CREATE TABLE IF NOT EXISTS "
+            + ks
+            + ".kv_expiry_hours (slot int, hour bigint, PRIMARY KEY ((slot), hour))"
+            + " WITH gc_grace_seconds = "
+            + INDEX_GC_GRACE_SECONDS);
+    return new Cql(session, ks);
+  }
+
+  static void ddl(CqlSession session, Duration timeout, String cql) {
+    session.execute(SimpleStatement.newInstance(cql).setTimeout(timeout));
+  }
+}

@@ -1,0 +1,136 @@
+package dev.flarekv.storage.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The Cassandra cluster the engine tests run against, one per test JVM.
+ *
+ * <ul>
+ *   <li>{@code FLAREKV_CASSANDRA=host:port[,...]}: use that running cluster (CI may start one).
+ *   <li>otherwise: start a 1-node cluster with {@code scripts/cassandra-cluster.sh} in {@code
+ *       .flarekv/cassandra-test} of the repository, and stop it when the JVM exits.
+ *   <li>{@code FLAREKV_CASSANDRA_SKIP=1} (outside CI only) skips the Cassandra tests with a
+ *       message. With {@code CI} set, a cluster that cannot be had fails the tests instead.
+ * </ul>
+ *
+ * Each test class uses its own keyspace; stores share one session. Public for the server module's
+ * tests, which only take {@link #contactPoints()} (and never touch the driver).
+ */
+public final class CassandraTestCluster {
+  private static String contactPoints;
+  private static CassandraConfig base;
+  private static CqlSession session;
+
+  private CassandraTestCluster() {}
+
+  /** {@code host:port[,...]} of the cluster (started if needed); skips or fails as above. */
+  public static synchronized String contactPoints() {
+    if (contactPoints == null) {
+      String skip = System.getenv("FLAREKV_CASSANDRA_SKIP");
+      boolean ci = System.getenv("CI") != null && !System.getenv("CI").isEmpty();
+      if (skip != null && !skip.isEmpty() && !skip.equals("0")) {
+        if (ci) {
+          throw new IllegalStateException("FLAREKV_CASSANDRA_SKIP is set, but CI must run these");
+        }
+        Assumptions.abort("Cassandra engine tests skipped: FLAREKV_CASSANDRA_SKIP is set");
+      }
+      String points = System.getenv("FLAREKV_CASSANDRA");
+      if (points == null || points.isBlank()) {
+        startLocalNode();
+        points = "127.0.0.1:9042";
+      }
+      contactPoints = points;
+    }
+    return contactPoints;
+  }
+
+  /** A session to the cluster (started if needed). */
+  static synchronized CqlSession session() {
+    if (session == null) {
+      String points = contactPoints();
+      base =
+          CassandraConfig.defaults(
+              CassandraConfig.parseContactPoints(points), "flarekv_test_base", 1);
+      session = CassandraKvStores.connect(base);
+      CqlSession opened = session;
+      Runtime.getRuntime().addShutdownHook(new Thread(opened::close, "cassandra-test-session"));
+    }
+    return session;
+  }
+
+  /** Creates (if missing) the keyspace {@code flarekv_test_<name>} and returns its statements. */
+  static Cql schema(String name) {
+    return Cql.create(session(), config(name));
+  }
+
+  static CassandraConfig config(String name) {
+    session();
+    return base.withKeyspace("flarekv_test_" + name);
+  }
+
+  /** A store over the shared session (closing it leaves the session open), tables emptied. */
+  static CassandraKvStore emptyStore(CassandraConfig config, Cql cql, InstantSource clock) {
+    CassandraKvStore store = new CassandraKvStore(session(), false, cql, config, clock);
+    store.truncateAll();
+    return store;
+  }
+
+  private static void startLocalNode() {
+    Path root = repositoryRoot();
+    Path runDir = root.resolve(".flarekv/cassandra-test");
+    runScript(runDir, Map.of(), List.of("start", "1"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> runScript(runDir, Map.of(), List.of("stop")), "cassandra-test-stop"));
+  }
+
+  /** Runs {@code scripts/cassandra-cluster.sh args} on the run dir with extra environment. */
+  static void runScript(Path runDir, Map<String, String> env, List<String> args) {
+    Path script = repositoryRoot().resolve("scripts/cassandra-cluster.sh");
+    List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    builder.environment().putAll(env);
+    builder.environment().put("FLAREKV_CASSANDRA_DIR", runDir.toString());
+    try {
+      Process process = builder.start();
+      if (!process.waitFor(300, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(script + " " + args + " did not finish in 300 s");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(
+            script
+                + " "
+                + args
+                + " failed with exit code "
+                + process.exitValue()
+                + " (a cluster you started yourself? set FLAREKV_CASSANDRA=127.0.0.1:9042)");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + script, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running " + script, e);
+    }
+  }
+
+  static Path repositoryRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("scripts/cassandra-cluster.sh"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("scripts/cassandra-cluster.sh not found above the test dir");
+    }
+    return dir;
+  }
+}
