@@ -54,7 +54,7 @@ public final class KvServer implements AutoCloseable {
   /** Request bodies held in memory at once, over all connections. */
   private final BodyBudget bodyBudget = BodyBudget.forHeap();
 
-  private static final int SWEEP_BATCH = 10_000;
+  private static final int SWEEP_BATCH = 2_000;
 
   /** How long {@link #close()} lets in-flight requests finish. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);

@@ -14,14 +14,16 @@ import org.slf4j.LoggerFactory;
  * never depend on it: the store hides expired pairs by itself, so a slow or failing sweeper costs
  * only disk space.
  *
- * <p>Each tick runs rounds of at most {@code maxDeletesPerTick} deletions; it starts another round
- * only while the previous one used its whole budget (a backlog), and stops after {@link
- * #MAX_ROUNDS_PER_TICK} rounds so one tick cannot monopolise the disk. Failures are logged and the
- * next tick tries again.
+ * <p>Each tick runs rounds of at most {@code maxDeletesPerRound} deletions; it starts another round
+ * only while the previous one used its whole budget (a backlog). Between backlog rounds it pauses,
+ * so the sweeper is busy at most {@code busyShare} of the time and a mass expiry (a million keys
+ * sharing one instant) does not take a core away from requests for the whole sweep. A tick ends
+ * when the backlog is gone or the sweeper is closed. Failures are logged and the next tick tries
+ * again.
  */
 public final class ExpirySweeper implements AutoCloseable {
-  /** Upper bound of sweep rounds in one tick. */
-  public static final int MAX_ROUNDS_PER_TICK = 16;
+  /** Default share of wall time the sweeper may be busy while it works off a backlog. */
+  public static final double DEFAULT_BUSY_SHARE = 0.5;
 
   static final String THREAD_NAME = "flarekv-sweeper";
 
@@ -30,24 +32,39 @@ public final class ExpirySweeper implements AutoCloseable {
 
   private final KvStore store;
   private final Duration interval;
-  private final int maxDeletesPerTick;
+  private final int maxDeletesPerRound;
+  private final double pausePerBusy;
   private final ScheduledExecutorService executor;
+  private volatile boolean closed;
   private boolean started;
 
   /**
-   * @param interval time between the end of one tick and the start of the next
-   * @param maxDeletesPerTick deletion budget of one sweep round, at least 1
+   * A sweeper busy at most {@link #DEFAULT_BUSY_SHARE} of the time while it works off a backlog.
    */
-  public ExpirySweeper(KvStore store, Duration interval, int maxDeletesPerTick) {
+  public ExpirySweeper(KvStore store, Duration interval, int maxDeletesPerRound) {
+    this(store, interval, maxDeletesPerRound, DEFAULT_BUSY_SHARE);
+  }
+
+  /**
+   * @param interval time between the end of one tick and the start of the next
+   * @param maxDeletesPerRound deletion budget of one sweep round, at least 1
+   * @param busyShare share of wall time, in (0, 1], the sweeper may spend sweeping during a
+   *     backlog; after a round that took t it pauses t * (1 / busyShare - 1)
+   */
+  public ExpirySweeper(KvStore store, Duration interval, int maxDeletesPerRound, double busyShare) {
     this.store = Objects.requireNonNull(store, "store");
     this.interval = Objects.requireNonNull(interval, "interval");
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive: " + interval);
     }
-    if (maxDeletesPerTick < 1) {
-      throw new IllegalArgumentException("maxDeletesPerTick must be >= 1: " + maxDeletesPerTick);
+    if (maxDeletesPerRound < 1) {
+      throw new IllegalArgumentException("maxDeletesPerRound must be >= 1: " + maxDeletesPerRound);
     }
-    this.maxDeletesPerTick = maxDeletesPerTick;
+    if (!(busyShare > 0 && busyShare <= 1)) {
+      throw new IllegalArgumentException("busyShare must be in (0, 1]: " + busyShare);
+    }
+    this.maxDeletesPerRound = maxDeletesPerRound;
+    this.pausePerBusy = 1 / busyShare - 1;
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -68,17 +85,29 @@ public final class ExpirySweeper implements AutoCloseable {
   }
 
   /**
-   * One tick, on the calling thread.
+   * One tick, on the calling thread: rounds until one leaves budget over, paced by the busy share.
+   * Returns early, keeping the thread's interrupt status, when the sweeper is closed or the thread
+   * interrupted.
    *
    * @return how many expired pairs were deleted
    */
   public long runOnce() {
     long total = 0;
-    for (int round = 0; round < MAX_ROUNDS_PER_TICK; round++) {
-      int deleted = store.sweepExpired(maxDeletesPerTick);
+    while (!closed && !Thread.currentThread().isInterrupted()) {
+      long started = System.nanoTime();
+      int deleted = store.sweepExpired(maxDeletesPerRound);
       total += deleted;
-      if (deleted < maxDeletesPerTick) {
+      if (deleted < maxDeletesPerRound) {
         break;
+      }
+      long pauseNanos = (long) ((System.nanoTime() - started) * pausePerBusy);
+      if (pauseNanos > 0) {
+        try {
+          TimeUnit.NANOSECONDS.sleep(pauseNanos);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
       }
     }
     return total;
@@ -96,9 +125,10 @@ public final class ExpirySweeper implements AutoCloseable {
     }
   }
 
-  /** Stops scheduling and waits for a running tick to finish. */
+  /** Stops scheduling, ends a running tick after its current round and waits for that. */
   @Override
   public void close() {
+    closed = true;
     executor.shutdownNow();
     try {
       if (!executor.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -32,9 +33,9 @@ final class RocksExpirySweep {
   static final int CHUNK = 256;
 
   /**
-   * Deletions after which the swept ranges are compacted so the disk space comes back; in a large
-   * store, at least a tenth of its estimated keys, so compaction work stays proportional to the
-   * deletions.
+   * Deletions after which the swept ranges are compacted, once the due entries are all processed,
+   * so the disk space comes back; in a large store, at least a tenth of its estimated keys, so
+   * compaction work stays proportional to the deletions.
    */
   static final long COMPACT_AFTER_DELETES = 10_000;
 
@@ -45,6 +46,15 @@ final class RocksExpirySweep {
   private final ReentrantLock sweepLock = new ReentrantLock();
 
   /**
+   * Manual compactions run with these options, so {@link #cancel} can stop one that is running: one
+   * subcompaction (one core), and flushes and automatic compactions keep going meanwhile.
+   */
+  private final CompactRangeOptions compactOptions =
+      new CompactRangeOptions().setExclusiveManualCompaction(false).setMaxSubcompactions(1);
+
+  private volatile boolean cancelled;
+
+  /**
    * Lowest expiration (seconds) a writer indexed since the last sweep started. The sweep resumes at
    * the minimum of this and {@link #resumeAt}, so an entry written behind the sweep position is not
    * skipped.
@@ -52,7 +62,7 @@ final class RocksExpirySweep {
   private final AtomicLong indexedLow = new AtomicLong(Long.MAX_VALUE);
 
   // Guarded by sweepLock.
-  private long resumeAt; // every index entry below this expiration was processed
+  private byte[] resumeKey; // every index entry up to this one was processed; null: none yet
   private long deletesSinceCompaction;
   private byte[] lowestDeleted;
   private byte[] highestDeleted;
@@ -74,8 +84,22 @@ final class RocksExpirySweep {
     indexedLow.accumulateAndGet(expirationSeconds, Math::min);
   }
 
+  /**
+   * Makes a running and every later sweep stop at its next chunk, and stops a running compaction.
+   * Called when the store closes, so shutdown does not wait for a large backlog.
+   */
+  void cancel() {
+    cancelled = true;
+    compactOptions.setCanceled(true);
+  }
+
+  /** Frees the native options; only after the last sweep returned. */
+  void close() {
+    compactOptions.close();
+  }
+
   int sweep(int maxDeletes) throws RocksDBException {
-    if (maxDeletes <= 0) {
+    if (maxDeletes <= 0 || cancelled) {
       return 0;
     }
     sweepLock.lock();
@@ -83,17 +107,16 @@ final class RocksExpirySweep {
       long nowMillis = clock.millis();
       // Expired iff now >= exp * 1000, i.e. exp <= floor(now / 1000).
       long nowSeconds = Math.floorDiv(nowMillis, 1000L);
-      long from = Math.min(resumeAt, indexedLow.getAndSet(Long.MAX_VALUE));
       long maxScanned = Math.max(4L * maxDeletes, 1024L);
       int deleted = 0;
       long scanned = 0;
-      long last = from;
+      boolean drained = false;
       try (Slice upper = new Slice(KeyCodec.bigEndian(nowSeconds + 1));
           ReadOptions readOptions = new ReadOptions().setIterateUpperBound(upper);
           TrackedIterator it = iterators.open(handles.db, handles.expiry, readOptions)) {
-        it.seek(KeyCodec.bigEndian(from));
+        it.seek(startKey(indexedLow.getAndSet(Long.MAX_VALUE)));
         List<byte[]> chunk = new ArrayList<>(CHUNK);
-        while (deleted < maxDeletes && scanned < maxScanned) {
+        while (deleted < maxDeletes && scanned < maxScanned && !cancelled) {
           chunk.clear();
           int want = Math.min(CHUNK, maxDeletes - deleted);
           for (; chunk.size() < want && it.isValid(); it.next()) {
@@ -104,23 +127,44 @@ final class RocksExpirySweep {
           }
           scanned += chunk.size();
           deleted += sweepChunk(chunk, nowMillis);
-          last = KeyCodec.expiryKeyExpiration(chunk.get(chunk.size() - 1));
+          resumeKey = chunk.get(chunk.size() - 1);
         }
         if (!it.isValid()) {
           it.checkStatus();
+          drained = true;
         }
       }
-      resumeAt = last;
       deletesSinceCompaction += deleted;
-      if (deletesSinceCompaction >= COMPACT_AFTER_DELETES
-          && deletesSinceCompaction
-              >= handles.db.getLongProperty(handles.data, "rocksdb.estimate-num-keys") / 10) {
+      if (drained && !cancelled && compactionDue()) {
         compactSweptRanges();
       }
       return deleted;
     } finally {
       sweepLock.unlock();
     }
+  }
+
+  /**
+   * Where the next sweep seeks. Deleted index entries leave tombstones at the head of the CF, so it
+   * resumes at the exact last processed entry rather than at its expiration second (seeking there
+   * would step over every tombstone of that second again: quadratic when a million keys share one
+   * expiration). A writer that indexed an expiration at or below the resume point (only possible
+   * for a write that is already due) moves the start back to that expiration, so it is not skipped.
+   */
+  private byte[] startKey(long lowestIndexedSince) {
+    if (resumeKey == null) {
+      return KeyCodec.bigEndian(0);
+    }
+    long resumeExpiration = KeyCodec.expiryKeyExpiration(resumeKey);
+    return lowestIndexedSince <= resumeExpiration
+        ? KeyCodec.bigEndian(lowestIndexedSince)
+        : resumeKey;
+  }
+
+  private boolean compactionDue() throws RocksDBException {
+    return deletesSinceCompaction >= COMPACT_AFTER_DELETES
+        && deletesSinceCompaction
+            >= handles.db.getLongProperty(handles.data, "rocksdb.estimate-num-keys") / 10;
   }
 
   private int sweepChunk(List<byte[]> indexKeys, long nowMillis) throws RocksDBException {
@@ -171,11 +215,19 @@ final class RocksExpirySweep {
    */
   private void compactSweptRanges() throws RocksDBException {
     long started = System.nanoTime();
-    if (lowestDeleted != null) {
-      handles.db.compactRange(handles.data, lowestDeleted, highestDeleted);
-    }
-    if (lastIndexKey != null) {
-      handles.db.compactRange(handles.expiry, null, lastIndexKey);
+    try {
+      if (lowestDeleted != null) {
+        handles.db.compactRange(handles.data, lowestDeleted, highestDeleted, compactOptions);
+      }
+      if (lastIndexKey != null) {
+        handles.db.compactRange(handles.expiry, null, lastIndexKey, compactOptions);
+      }
+    } catch (RocksDBException e) {
+      if (cancelled) {
+        log.info("Compaction after the expiry sweep stopped: the store is closing");
+        return;
+      }
+      throw e;
     }
     log.info(
         "Compacted after sweeping {} expired records in {} ms",

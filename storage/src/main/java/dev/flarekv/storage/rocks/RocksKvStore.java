@@ -26,6 +26,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.PerfContext;
+import org.rocksdb.PerfLevel;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Slice;
@@ -367,9 +369,13 @@ final class RocksKvStore implements KvStore {
     }
   }
 
-  /** Waits for running calls, syncs the WAL, closes leftover iterators, then the native handles. */
+  /**
+   * Stops a running expiry sweep at its next chunk (and its compaction), waits for running calls,
+   * syncs the WAL, closes leftover iterators, then the native handles.
+   */
   @Override
   public void close() {
+    sweep.cancel();
     lifecycle.writeLock().lock();
     try {
       if (closed) {
@@ -382,6 +388,7 @@ final class RocksKvStore implements KvStore {
         log.warn("Could not sync the write-ahead log of store {}", handles.dir, e);
       }
       iterators.closeAll();
+      sweep.close();
       handles.close();
     } finally {
       lifecycle.writeLock().unlock();
@@ -394,6 +401,21 @@ final class RocksKvStore implements KvStore {
   }
 
   // ---------------------------------------------------------------- test hooks
+
+  /**
+   * Runs {@code work} on this thread and returns how many tombstones RocksDB stepped over in it.
+   */
+  long deletesSkippedBy(Runnable work) {
+    handles.db.setPerfLevel(PerfLevel.ENABLE_COUNT);
+    try {
+      PerfContext perf = handles.db.getPerfContext();
+      perf.reset();
+      work.run();
+      return perf.getInternalDeleteSkippedCount();
+    } finally {
+      handles.db.setPerfLevel(PerfLevel.DISABLE);
+    }
+  }
 
   int openIteratorCount() {
     return iterators.size();

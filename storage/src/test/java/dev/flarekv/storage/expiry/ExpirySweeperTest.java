@@ -13,6 +13,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -66,15 +67,72 @@ class ExpirySweeperTest {
   }
 
   @Test
-  void runOnce_boundedRoundsPerTick() {
-    ScriptedStore scripted = new ScriptedStore();
-    for (int i = 0; i < 100; i++) {
-      scripted.answers.add(5);
+  void runOnce_worksOffTheWholeBacklog_pausingAsLongAsEachRoundWasBusy() {
+    List<long[]> calls = new ArrayList<>(); // {start, end} of each sweepExpired call
+    AtomicInteger left = new AtomicInteger(20);
+    KvStore store =
+        sweepOnly(
+            max -> {
+              long start = System.nanoTime();
+              sleepMillis(3);
+              calls.add(new long[] {start, System.nanoTime()});
+              return left.getAndDecrement() > 0 ? max : 1;
+            });
+    try (ExpirySweeper sweeper = new ExpirySweeper(store, Duration.ofHours(1), 5, 0.5)) {
+      assertThat(sweeper.runOnce()).isEqualTo(20L * 5 + 1);
     }
-    try (ExpirySweeper sweeper = new ExpirySweeper(scripted.proxy(), Duration.ofHours(1), 5)) {
-      assertThat(sweeper.runOnce()).isEqualTo(5L * ExpirySweeper.MAX_ROUNDS_PER_TICK);
-      assertThat(scripted.calls).hasValue(ExpirySweeper.MAX_ROUNDS_PER_TICK);
+    assertThat(calls).hasSize(21);
+    for (int i = 1; i < calls.size(); i++) {
+      long busy = calls.get(i - 1)[1] - calls.get(i - 1)[0];
+      long pause = calls.get(i)[0] - calls.get(i - 1)[1];
+      // busy share 0.5: the pause after a round is at least as long as the round itself
+      assertThat(pause).as("pause before round %d", i).isGreaterThanOrEqualTo(busy * 9 / 10);
     }
+  }
+
+  @Test
+  void close_endsATickThatIsWorkingOffABacklog() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch busy = new CountDownLatch(3);
+    KvStore store =
+        sweepOnly(
+            max -> {
+              calls.incrementAndGet();
+              busy.countDown();
+              sleepMillis(1);
+              return max; // an endless backlog
+            });
+    ExpirySweeper sweeper = new ExpirySweeper(store, Duration.ofMillis(1), 10, 1.0);
+    sweeper.start();
+    assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+    long closing = System.nanoTime();
+    sweeper.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(5));
+    int atClose = calls.get();
+    Thread.sleep(20);
+    assertThat(calls).hasValue(atClose);
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A store whose only working method is sweepExpired. */
+  private static KvStore sweepOnly(java.util.function.IntUnaryOperator sweep) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (!method.getName().equals("sweepExpired")) {
+            throw new UnsupportedOperationException(method.getName());
+          }
+          return sweep.applyAsInt((Integer) args[0]);
+        };
+    return (KvStore)
+        Proxy.newProxyInstance(
+            KvStore.class.getClassLoader(), new Class<?>[] {KvStore.class}, handler);
   }
 
   @Test
@@ -115,6 +173,10 @@ class ExpirySweeperTest {
     assertThatThrownBy(() -> new ExpirySweeper(store, Duration.ZERO, 1))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ExpirySweeper(store, Duration.ofSeconds(1), 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ExpirySweeper(store, Duration.ofSeconds(1), 1, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ExpirySweeper(store, Duration.ofSeconds(1), 1, 1.5))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -152,4 +152,75 @@ class RocksExpirySweepTest {
     assertThat(store.sweepExpired(10)).isOne();
     assertThat(store.rawDataCount()).isZero();
   }
+
+  @Test
+  void sweep_resumesAtLastEntry_withoutSteppingOverItsOwnTombstones() {
+    // 20,000 keys sharing one expiration second, swept 1,000 at a time: each call must start
+    // after the entries it already deleted, not at the start of their second.
+    List<KvEntry> batch = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      batch.add(new KvEntry(key(i), new byte[] {1}, null, START + 60));
+    }
+    store.putAll(ns, batch);
+    clock.advanceSeconds(60);
+    long[] skipped = new long[20];
+    int[] deleted = new int[20];
+    for (int round = 0; round < 20; round++) {
+      int r = round;
+      skipped[r] = store.deletesSkippedBy(() -> deleted[r] = store.sweepExpired(1_000));
+    }
+    assertThat(deleted).containsOnly(1_000);
+    assertThat(store.rawDataCount()).isZero();
+    // The seek lands on the last deleted entry: at most a chunk's worth, never the earlier rounds'.
+    for (int round = 1; round < 20; round++) {
+      assertThat(skipped[round]).as("tombstones skipped in round %d", round).isLessThan(300);
+    }
+  }
+
+  @Test
+  void sweep_afterAnEntryIndexedBehindTheResumePoint_goesBackForIt() {
+    for (int i = 0; i < 10; i++) {
+      store.put(ns, new KvEntry(key(i), new byte[0], null, START + 120));
+    }
+    clock.advanceSeconds(120);
+    assertThat(store.sweepExpired(10)).isEqualTo(10);
+    // A write whose expiration is already due (at or below the resume point) is indexed there.
+    store.put(ns, new KvEntry("a-early", new byte[0], null, START + 60));
+    store.put(ns, new KvEntry(key(0), new byte[0], null, START + 120));
+    assertThat(store.sweepExpired(10)).isEqualTo(2);
+    assertThat(store.rawDataCount()).isZero();
+    assertThat(store.rawIndexCount()).isZero();
+  }
+
+  @Test
+  void close_duringALargeSweep_stopsItAtTheNextChunk_andLosesNothing() throws Exception {
+    putExpiringKeys();
+    clock.advanceSeconds(60 + SPREAD_SECONDS);
+    ExecutorService sweeperThread = Executors.newSingleThreadExecutor();
+    int partial;
+    try {
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+      Future<Integer> sweeping =
+          sweeperThread.submit(
+              () -> {
+                started.countDown();
+                try {
+                  return store.sweepExpired(Integer.MAX_VALUE / 4);
+                } catch (dev.flarekv.storage.StoreException closedFirst) {
+                  return 0;
+                }
+              });
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(20);
+      store.close();
+      partial = sweeping.get(10, TimeUnit.SECONDS);
+    } finally {
+      sweeperThread.shutdownNow();
+    }
+    assertThat(partial).isLessThan(KEYS);
+    store = (RocksKvStore) RocksKvStores.open(dir, StoreConfig.defaults(), clock);
+    assertThat(store.rawDataCount()).isEqualTo(KEYS - partial);
+    assertThat(store.sweepExpired(KEYS)).isEqualTo(KEYS - partial);
+    assertThat(store.rawDataCount()).isZero();
+  }
 }
