@@ -4,7 +4,7 @@
 # flarekv (fresh data dir, free loopback ports, -Xmx1g so the memory bound can be stated), runs
 # `flarekv-bench scale` against it and writes benchmarks/results/<name>.md, .json and .png files.
 #
-#   benchmarks/scale.sh [--quick] [--name NAME]
+#   benchmarks/scale.sh [--quick] [--name NAME] [--parts list,sweep,rss]
 #
 # --quick   ~2 minutes: lists at 1k/10k/100k keys, 100k expiring keys, short windows (smoke test)
 # default   ~10 minutes: lists at 1k/100k/1M keys, 1M expiring keys, 20-30 s windows
@@ -17,10 +17,12 @@ root="$(cd "$here/.." && pwd)"
 
 quick=0
 name=""
+parts="list,sweep,rss"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1 ;;
     --name) name="$2"; shift ;;
+    --parts) parts="$2"; shift ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "scale.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -74,7 +76,9 @@ fi
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "starting flarekv (-Xmx$xmx, data dir $tmp/data)"
-java "-Xmx$xmx" --enable-native-access=ALL-UNNAMED -jar "$server_jar" serve --host 127.0.0.1 \
+# SCALE_SERVER_OPTS: extra JVM options for the server (GC logging, JFR) when investigating a run
+# shellcheck disable=SC2086
+java "-Xmx$xmx" ${SCALE_SERVER_OPTS:-} --enable-native-access=ALL-UNNAMED -jar "$server_jar" serve --host 127.0.0.1 \
   --port 0 --binding-port auto --data-dir "$tmp/data" > "$tmp/flarekv.log" 2>&1 &
 server_pid=$!
 pids+=("$server_pid")
@@ -101,7 +105,7 @@ json="$results/$name.json"
 timeout $(( quick == 1 ? 900 : 3600 )) java --enable-native-access=ALL-UNNAMED -jar "$bench_jar" scale \
   --url "http://127.0.0.1:$rest_port/client/v4" --binding-address "127.0.0.1:$bind_port" \
   --server-pid "$server_pid" --server-xmx "$xmx" --server-cores "$(nproc)" \
-  --json-out "$json" "${args[@]}"
+  --json-out "$json" --parts "$parts" "${args[@]}"
 status=$?
 [[ -f $json ]] || { echo "scale.sh: no result (exit $status)" >&2; exit 1; }
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -109,9 +113,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 java -Djava.awt.headless=true -jar "$bench_jar" scale-report --input "$json" \
   --markdown "$results/$name.md" --png "$results/$name.png" --rss-png "$results/$name-rss.png" \
   --title "flarekv scale curves ($mode run)" \
-  --context "run: $(date -u '+%Y-%m-%d %H:%M UTC'), $mode mode, $(( $(date +%s) - started_at )) s in all; command: benchmarks/scale.sh $([[ $quick == 1 ]] && echo --quick)" \
+  --context "run: $(date -u '+%Y-%m-%d %H:%M UTC'), $mode mode, $(( $(date +%s) - started_at )) s in all; command: benchmarks/scale.sh $([[ $quick == 1 ]] && echo --quick) --parts $parts" \
   --context "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; generator and server share it; load average before/after: $load_before / $load_after" \
-  --context "server: java -Xmx$xmx -jar dist/target/flarekv.jar serve (defaults otherwise: unsynced WAL, 10 s sweep interval, 10,000 deletions per sweep round), fresh data dir; $(java -version 2>&1 | head -1)" \
+  --context "server: java -Xmx$xmx -jar dist/target/flarekv.jar serve (defaults otherwise: unsynced WAL, 10 s sweep interval, sweep rounds of 2,000 deletions at busy share 0.5), fresh data dir; $(java -version 2>&1 | head -1)" \
   --context "generator: flarekv-bench scale ${args[*]}" \
   > /dev/null
 log "done: $results/$name.md (exit $status)"

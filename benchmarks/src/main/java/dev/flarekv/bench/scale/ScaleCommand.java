@@ -437,6 +437,13 @@ public final class ScaleCommand implements Callable<Integer> {
         readRate,
         baselineNanos / 1e9,
         baselineWarmup / 1e9);
+    // The sweep window polls /metrics 4 times a second to follow the sweeper; the baseline polls
+    // the same way, so both windows carry the same observer load and the ratio is fair.
+    SweepWatch baselinePolls =
+        new SweepWatch(http, metrics, swept0, Double.POSITIVE_INFINITY, instantNanos, null);
+    Thread baselinePoller = new Thread(baselinePolls, "flarekv-bench-baseline-watch");
+    baselinePoller.setDaemon(true);
+    baselinePoller.start();
     LoadResult before =
         new LoadRunner(
                 plan(
@@ -448,6 +455,8 @@ public final class ScaleCommand implements Callable<Integer> {
                     readRate,
                     LoadCommand.parseDuration(timeout)))
             .run(p -> {});
+    baselinePolls.stop();
+    baselinePoller.join(5_000);
 
     // the sweep window: reads keep going; measured from the instant until all keys are swept
     long untilInstant = Math.max(0, instantNanos - System.nanoTime());

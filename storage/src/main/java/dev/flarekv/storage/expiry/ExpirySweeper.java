@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExpirySweeper implements AutoCloseable {
   /** Default share of wall time the sweeper may be busy while it works off a backlog. */
-  public static final double DEFAULT_BUSY_SHARE = 0.5;
+  public static final double DEFAULT_BUSY_SHARE = 0.25;
 
   static final String THREAD_NAME = "flarekv-sweeper";
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.rocksdb.AbstractImmutableNativeReference;
 import org.rocksdb.BlockBasedTableConfig;
@@ -20,9 +21,11 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
+import org.rocksdb.Priority;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
@@ -74,10 +77,12 @@ final class RocksHandles implements AutoCloseable {
   private final ColumnFamilyOptions indexOptions;
   private final LRUCache blockCache;
   private final BloomFilter bloomFilter;
+  private static final AtomicBoolean COMPACTION_PRIORITY_LOWERED = new AtomicBoolean();
 
   private RocksHandles(Path dir, StoreConfig config, List<AutoCloseable> created)
       throws RocksDBException {
     this.dir = dir;
+    lowerCompactionPriorityOnce();
     blockCache = track(created, new LRUCache(config.blockCacheBytes()));
     bloomFilter = track(created, new BloomFilter(10));
     dbOptions =
@@ -125,6 +130,18 @@ final class RocksHandles implements AutoCloseable {
     namespaces = handles.get(1);
     data = handles.get(2);
     expiry = handles.get(3);
+  }
+
+  /**
+   * Compactions (RocksDB's LOW thread pool, shared by every store in the process) run at the lowest
+   * CPU priority, so after a mass deletion or a bulk load they use idle CPU and do not take it from
+   * request threads on a small machine. Flushes (HIGH pool) keep normal priority: a starved flush
+   * would stall writes.
+   */
+  private static void lowerCompactionPriorityOnce() {
+    if (COMPACTION_PRIORITY_LOWERED.compareAndSet(false, true)) {
+      Env.getDefault().lowerThreadPoolCPUPriority(Priority.LOW);
+    }
   }
 
   /** The block-based table format: shared cache; bloom filter only for point lookups on data. */
