@@ -19,14 +19,15 @@
 #   node<i>/logs    system.log; node<i>/stdout.log the JVM's own output
 #   node<i>/pid     the PID of the node's JVM
 # Environment: CASSANDRA_HEAP (default 400m), CASSANDRA_START_TIMEOUT seconds (default 120),
-# CASSANDRA_CLUSTER_NAME (default flarekv-dev), CASSANDRA_FIRST_NODE (default 1).
+# CASSANDRA_CLUSTER_NAME (default flarekv-dev), CASSANDRA_FIRST_NODE (default 1), CASSANDRA_LIB_DIR
+# (default <run dir>/lib: where the jars are fetched to and loaded from).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
 RUN_DIR="${FLAREKV_CASSANDRA_DIR:-./.flarekv/cassandra}"
 mkdir -p "$RUN_DIR"
 RUN_DIR="$(cd "$RUN_DIR" && pwd)"
-LIB_DIR="$RUN_DIR/lib"
+LIB_DIR="${CASSANDRA_LIB_DIR:-$RUN_DIR/lib}" # several run dirs may share one copy of the jars
 HEAP="${CASSANDRA_HEAP:-400m}"
 START_TIMEOUT="${CASSANDRA_START_TIMEOUT:-120}"
 CLUSTER_NAME="${CASSANDRA_CLUSTER_NAME:-flarekv-dev}"
