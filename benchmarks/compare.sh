@@ -145,6 +145,9 @@ wrk_run() { # id system op url [headers]
   printf '%s\t%s\t%s\twrk\t%s\t%s\n' "$id" "$system" "$op" "$conns" "$(cut -f2- <<<"$row")" >> "$tsv"
 }
 
+# half the throughput of run <id> (for the open-loop p99 runs)
+half() { awk -F'\t' -v id="$1" '$1==id { printf "%d", $6 / 2 }' "$tsv"; }
+
 printf '%s\n' $'id\tsystem\top\ttool\tconns\trps\tp50\tp90\tp99\tp99.9\tmax\terrors' > "$tsv"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -175,7 +178,6 @@ wrk_run fkv-rest-get-wrk flarekv "GET (REST)" "$fk_url/accounts/$account/storage
 if [[ $quick == 0 ]]; then
   gen fkv-bind-session flarekv "session 95/5 (binding)" -w session -s binding "${fk[@]}" --no-preload
   # the p99 target is set at half the peak: open loop (no coordinated omission) at rps/2
-  half() { awk -F'\t' -v id="$1" '$1==id { printf "%d", $6 / 2 }' "$tsv"; }
   for w in get:read session:session; do
     peak_id="fkv-bind-${w%%:*}"
     rate=$(half "$peak_id")
@@ -251,6 +253,8 @@ http {
     listen 127.0.0.1:$ng_port;
     root $tmp/www;
     location / { default_type application/octet-stream; }
+    # any /kv/<key> answers the same value: the generator's http surface in open loop
+    location /kv/ { default_type application/octet-stream; try_files /value =404; }
   }
 }
 EOF
@@ -259,6 +263,16 @@ log "starting nginx on 127.0.0.1:$ng_port"
 pids+=($!)
 if wait_for_port "$ng_port" 20; then
   wrk_run nginx-wrk nginx "static GET ${value} B" "http://127.0.0.1:$ng_port/value"
+  # the latency ceiling: the same generator, open loop at flarekv's read half-peak rate, so the
+  # p99 at that rate can be judged against what this machine gives a static HTTP server
+  if [[ $quick == 0 ]]; then
+    rate=$(half fkv-bind-get)
+    if [[ -n $rate && $rate -gt 0 ]]; then
+      gen nginx-half nginx "static GET at flarekv's read half peak, $rate/s open loop" \
+        -s http --url "http://127.0.0.1:$ng_port/kv/" -w read --no-preload --namespace-id none \
+        --rate "$rate"
+    fi
+  fi
 else
   log "WARNING: nginx did not start: $(cat "$tmp/nginx/error.log" 2>/dev/null)"
 fi
