@@ -3,6 +3,7 @@ package dev.flarekv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flarekv.server.testkit.Engine;
 import dev.flarekv.server.testkit.RawHttp;
 import dev.flarekv.server.testkit.TestServer;
 import dev.flarekv.server.testkit.TestServer.Reply;
@@ -24,9 +25,15 @@ class BindingApiTest {
   TestServer server;
   String nsId;
 
+  /** The storage engine of this class's servers; {@code CassandraBindingApiTest} overrides it. */
+  Engine engine() {
+    return Engine.ROCKSDB;
+  }
+
   @BeforeEach
   void start() {
-    server = TestServer.start(dir);
+    engine().reset();
+    server = TestServer.start(dir, engine());
     nsId = server.createNamespace("binding");
   }
 
@@ -394,13 +401,18 @@ class BindingApiTest {
 
   @Test
   void defaultNamespace_isCreatedOnFirstUse(@TempDir Path other) {
+    // a second server over an empty store of its own: a fresh data dir on RocksDB; on Cassandra
+    // the shared test keyspace, emptied (the first server and its namespace are not used below)
+    engine().reset();
     ServerConfig config =
-        ServerConfig.defaults()
-            .withPort(0)
-            .withBindingPort(ServerConfig.EPHEMERAL_PORT)
-            .withDataDir(other)
-            .withAccountId(TestServer.ACCOUNT)
-            .withBindingNamespace("worker-kv");
+        engine()
+            .configure(
+                ServerConfig.defaults()
+                    .withPort(0)
+                    .withBindingPort(ServerConfig.EPHEMERAL_PORT)
+                    .withDataDir(other)
+                    .withAccountId(TestServer.ACCOUNT)
+                    .withBindingNamespace("worker-kv"));
     try (KvServer kv = KvServer.start(config)) {
       java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
       String origin = "http://127.0.0.1:" + kv.bindingPort();

@@ -29,11 +29,8 @@ class CassandraFrontEndsTest {
 
   @BeforeEach
   void start() {
-    CassandraConfig cassandra =
-        CassandraConfig.defaults(
-            CassandraConfig.parseContactPoints(CassandraTestCluster.contactPoints()),
-            "flarekv_test_frontends",
-            1);
+    // the keyspace the conformance tests share (a keyspace of its own would cost seconds of DDL)
+    CassandraConfig cassandra = CassandraTestCluster.serverKeyspace();
     clock = new MutableClock(TestServer.NOW_SECONDS * 1000);
     a = TestServer.start(dirA, List.of(TestServer.TOKEN), clock, c -> c.withCassandra(cassandra));
     b = TestServer.start(dirB, List.of(TestServer.TOKEN), clock, c -> c.withCassandra(cassandra));

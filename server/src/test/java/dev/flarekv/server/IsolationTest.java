@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flarekv.server.auth.ScopedToken;
+import dev.flarekv.server.testkit.Engine;
 import dev.flarekv.server.testkit.RawHttp;
 import dev.flarekv.server.testkit.TestServer;
 import dev.flarekv.server.testkit.TestServer.Reply;
@@ -34,18 +35,26 @@ class IsolationTest {
   String nsA;
   String nsB;
 
+  /** The storage engine of this class's servers; {@code CassandraIsolationTest} overrides it. */
+  Engine engine() {
+    return Engine.ROCKSDB;
+  }
+
   @BeforeEach
   void start() {
+    engine().reset();
     server =
         TestServer.start(
             dir,
             List.of(ADMIN),
             new MutableClock(TestServer.NOW_SECONDS * 1000),
             c ->
-                c.withScopedTokens(
-                    List.of(
-                        new ScopedToken(TOKEN_A, List.of(A)),
-                        new ScopedToken(TOKEN_AC, List.of(A, C)))));
+                engine()
+                    .configure(
+                        c.withScopedTokens(
+                            List.of(
+                                new ScopedToken(TOKEN_A, List.of(A)),
+                                new ScopedToken(TOKEN_AC, List.of(A, C))))));
     nsA = create(ADMIN, A, "in-a");
     nsB = create(ADMIN, B, "in-b");
     assertThat(call(ADMIN, "PUT", values(B, nsB, "secret"), "b-value").status()).isEqualTo(200);
@@ -242,8 +251,10 @@ class IsolationTest {
             List.of(ADMIN),
             new MutableClock(TestServer.NOW_SECONDS * 1000),
             c ->
-                c.withBindingNamespace("shared")
-                    .withScopedTokens(List.of(new ScopedToken(TOKEN_A, List.of(A)))))) {
+                engine()
+                    .configure(
+                        c.withBindingNamespace("shared")
+                            .withScopedTokens(List.of(new ScopedToken(TOKEN_A, List.of(A))))))) {
       TestServer previous = server;
       server = s;
       try {

@@ -4,6 +4,7 @@ import static dev.flarekv.server.testkit.TestServer.ns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flarekv.server.testkit.Engine;
 import dev.flarekv.server.testkit.TestServer;
 import dev.flarekv.server.testkit.TestServer.Reply;
 import java.nio.file.Path;
@@ -19,9 +20,17 @@ class NamespacesApiTest {
   @TempDir Path dir;
   TestServer server;
 
+  /**
+   * The storage engine of this class's servers; {@code CassandraNamespacesApiTest} overrides it.
+   */
+  Engine engine() {
+    return Engine.ROCKSDB;
+  }
+
   @BeforeEach
   void start() {
-    server = TestServer.start(dir);
+    engine().reset();
+    server = TestServer.start(dir, engine());
   }
 
   @AfterEach

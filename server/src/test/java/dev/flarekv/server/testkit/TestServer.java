@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A real flarekv server on an ephemeral loopback port over real RocksDB in a temp dir, with an
- * injected clock, and a small HTTP client for tests.
+ * A real flarekv server on an ephemeral loopback port over real RocksDB in a temp dir (or over
+ * Cassandra, see {@link Engine}), with an injected clock, and a small HTTP client for tests.
  */
 public final class TestServer implements AutoCloseable {
   /** The fake "now" of the tests: 1,000,000 s after the epoch... plus room, as whole seconds. */
@@ -44,6 +44,11 @@ public final class TestServer implements AutoCloseable {
   /** Starts a server with token {@link #TOKEN} on {@code dataDir}. */
   public static TestServer start(Path dataDir) {
     return start(dataDir, List.of(TOKEN));
+  }
+
+  /** Starts a server with token {@link #TOKEN} over the engine (RocksDB in {@code dataDir}). */
+  public static TestServer start(Path dataDir, Engine engine) {
+    return start(dataDir, List.of(TOKEN), new MutableClock(NOW_SECONDS * 1000), engine::configure);
   }
 
   /** Starts a server with the given tokens (empty = open). */

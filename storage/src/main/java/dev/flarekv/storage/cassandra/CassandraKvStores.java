@@ -56,6 +56,12 @@ public final class CassandraKvStores {
             .withDuration(
                 DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, config.schemaTimeout())
             .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
+            // No quiet period when the session closes (the driver's default is 2 s on each of its
+            // two event loop groups, during which close() blocks). The store closes only after the
+            // server has drained its requests and run the pending chunk cleanups, so no task can
+            // arrive; queued tasks still run. Saves 2 s on every shutdown (and per server test).
+            .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
+            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
             .build();
     List<InetSocketAddress> points =
         config.contactPoints().stream()

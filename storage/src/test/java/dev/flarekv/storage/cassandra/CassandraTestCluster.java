@@ -28,6 +28,7 @@ public final class CassandraTestCluster {
   private static String contactPoints;
   private static CassandraConfig base;
   private static CqlSession session;
+  private static CassandraConfig serverKeyspace;
 
   private CassandraTestCluster() {}
 
@@ -81,6 +82,46 @@ public final class CassandraTestCluster {
     CassandraKvStore store = new CassandraKvStore(session(), false, cql, config, clock);
     store.truncateAll();
     return store;
+  }
+
+  /**
+   * The keyspace {@code flarekv_test_server} that the server module's tests start servers over:
+   * created (if missing) and emptied once per JVM, then shared by every test class. Schema changes
+   * take seconds, so tests do not get keyspaces of their own; {@link #forgetNamespaces} gives each
+   * test an empty catalog instead.
+   */
+  public static synchronized CassandraConfig serverKeyspace() {
+    if (serverKeyspace == null) {
+      CassandraConfig config = config("server");
+      emptyStore(config, schema("server"), InstantSource.system()).close();
+      serverKeyspace = config;
+    }
+    return serverKeyspace;
+  }
+
+  /**
+   * Empties the namespace catalog of a test keyspace: every account then has no namespaces, as on a
+   * fresh RocksDB data dir. Much cheaper than {@code TRUNCATE} (a flush and a cluster-wide
+   * operation per table): one scan and one partition delete per account and per namespace row. The
+   * key records of the forgotten namespaces stay behind, unreachable (namespace ids are random and
+   * never reused); {@link #serverKeyspace()} truncates them at the next JVM's first use. Every
+   * write of the engine carries a wall-clock timestamp ({@code KeyLayout.WriteClock}), so these
+   * deletes (also wall-clock) never shadow a later test's writes, whatever its injected clock.
+   */
+  public static void forgetNamespaces(CassandraConfig config) {
+    CqlSession s = session();
+    String ks = config.keyspace();
+    List<String> accounts = new java.util.ArrayList<>();
+    s.execute("SELECT DISTINCT account FROM " + ks + ".namespace_titles")
+        .forEach(row -> accounts.add(row.getString(0)));
+    List<String> ids = new java.util.ArrayList<>();
+    s.execute("SELECT id FROM " + ks + ".namespaces").forEach(row -> ids.add(row.getString(0)));
+    var deleteTitles = s.prepare("DELETE FROM " + ks + ".namespace_titles WHERE account = ?");
+    var deleteRow = s.prepare("DELETE FROM " + ks + ".namespaces WHERE id = ?");
+    List<java.util.concurrent.CompletionStage<?>> pending = new java.util.ArrayList<>();
+    accounts.forEach(a -> pending.add(s.executeAsync(deleteTitles.bind(a))));
+    ids.forEach(id -> pending.add(s.executeAsync(deleteRow.bind(id))));
+    pending.forEach(p -> p.toCompletableFuture().join());
   }
 
   private static void startLocalNode() {
