@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,6 +25,16 @@ import picocli.CommandLine.Spec;
             + " Cassandra).")
 public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "<file>",
+      description =
+          "Settings file (Java properties): one '<option>=<value>' per line with the long option"
+              + " name without dashes, e.g. store=cassandra or cassandra-contact-points=h1:9042,"
+              + "h2:9042; '#' starts a comment. Flags given on the command line win; repeatable"
+              + " options (api-token) take values from both.")
+  Path configFile;
 
   @Option(
       names = "--host",
@@ -145,24 +157,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> tokens = new ArrayList<>(apiTokens);
-    String envToken = System.getenv("FLAREKV_API_TOKEN");
-    if (envToken != null && !envToken.isBlank()) {
-      tokens.add(envToken.trim());
-    }
-    ServerConfig config =
-        ServerConfig.defaults()
-            .withHost(host)
-            .withPort(port)
-            .withDataDir(dataDir)
-            .withApiTokens(tokens)
-            .withScopedTokens(tokensFile == null ? List.of() : TokensFile.read(tokensFile))
-            .withSyncWrites(sync)
-            .withSweepInterval(sweepInterval)
-            .withAccountId(accountId)
-            .withBindingPort(parseBindingPort(bindingPort))
-            .withBindingNamespace(bindingNamespace)
-            .withCassandra(cassandraConfig());
+    return effective().run();
+  }
+
+  private int run() throws Exception {
+    ServerConfig config = serverConfig();
     PrintWriter out = spec.commandLine().getOut();
     KvServer server = KvServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -186,6 +185,56 @@ public final class ServeCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /**
+   * This command, or, with {@code --config}, a fresh one parsed from the file's settings followed
+   * by the flags given on the command line (so those win).
+   */
+  ServeCommand effective() {
+    if (configFile == null) {
+      return this;
+    }
+    List<String> args = ServeConfigFile.read(spec, configFile);
+    for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+      if (option.longestName().equals("--config")) {
+        continue;
+      }
+      if (option.arity().max() == 0) {
+        args.add(option.longestName());
+      } else {
+        for (String value : option.stringValues()) {
+          args.add(option.longestName() + "=" + value);
+        }
+      }
+    }
+    CommandLine reparsed = new CommandLine(new ServeCommand());
+    reparsed.setOverwrittenOptionsAllowed(true);
+    reparsed.setOut(spec.commandLine().getOut());
+    reparsed.setErr(spec.commandLine().getErr());
+    reparsed.parseArgs(args.toArray(String[]::new));
+    return reparsed.getCommand();
+  }
+
+  /** The server's configuration from the parsed options (and FLAREKV_API_TOKEN). */
+  ServerConfig serverConfig() throws java.io.IOException {
+    List<String> tokens = new ArrayList<>(apiTokens);
+    String envToken = System.getenv("FLAREKV_API_TOKEN");
+    if (envToken != null && !envToken.isBlank()) {
+      tokens.add(envToken.trim());
+    }
+    return ServerConfig.defaults()
+        .withHost(host)
+        .withPort(port)
+        .withDataDir(dataDir)
+        .withApiTokens(tokens)
+        .withScopedTokens(tokensFile == null ? List.of() : TokensFile.read(tokensFile))
+        .withSyncWrites(sync)
+        .withSweepInterval(sweepInterval)
+        .withAccountId(accountId)
+        .withBindingPort(parseBindingPort(bindingPort))
+        .withBindingNamespace(bindingNamespace)
+        .withCassandra(cassandraConfig());
   }
 
   private CassandraConfig cassandraConfig() {

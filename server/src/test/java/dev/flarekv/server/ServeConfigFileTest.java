@@ -1,0 +1,96 @@
+package dev.flarekv.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code flarekv serve --config FILE}: the same settings as the flags, flags winning. */
+class ServeConfigFileTest {
+  @TempDir Path dir;
+
+  private ServerConfig parse(String fileText, String... flags) throws Exception {
+    Path file = dir.resolve("flarekv.properties");
+    Files.writeString(file, fileText, StandardCharsets.UTF_8);
+    String[] args = new String[flags.length + 2];
+    args[0] = "--config";
+    args[1] = file.toString();
+    System.arraycopy(flags, 0, args, 2, flags.length);
+    CommandLine cl = new CommandLine(new ServeCommand());
+    cl.parseArgs(args);
+    return ((ServeCommand) cl.getCommand()).effective().serverConfig();
+  }
+
+  @Test
+  void cassandraSettingsFromTheFile_flagsOnTheCommandLineWin() throws Exception {
+    ServerConfig config =
+        parse(
+            """
+            # a scale-out front end
+            store=cassandra
+            cassandra-contact-points=127.0.0.5:9042,127.0.0.6:9043
+            cassandra-keyspace=kv_prod
+            cassandra-replication=1
+            cassandra-consistency=LOCAL_QUORUM
+            port=8000
+            binding-port=auto
+            sweep-interval=30s
+            sync=true
+            """,
+            "--port",
+            "9999");
+    assertThat(config.port()).isEqualTo(9999);
+    assertThat(config.bindingPort()).isEqualTo(ServerConfig.EPHEMERAL_PORT);
+    assertThat(config.sweepInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.syncWrites()).isTrue();
+    assertThat(config.cassandra()).isNotNull();
+    assertThat(config.cassandra().contactPoints())
+        .containsExactly(
+            InetSocketAddress.createUnresolved("127.0.0.5", 9042),
+            InetSocketAddress.createUnresolved("127.0.0.6", 9043));
+    assertThat(config.cassandra().keyspace()).isEqualTo("kv_prod");
+    assertThat(config.cassandra().replicationFactor()).isEqualTo(1);
+    assertThat(config.cassandra().consistency()).isEqualTo("LOCAL_QUORUM");
+    assertThat(config.cassandra().serialConsistency()).isEqualTo("LOCAL_SERIAL");
+  }
+
+  @Test
+  void withoutAConfigFile_theFlagsAlone() throws Exception {
+    CommandLine cl = new CommandLine(new ServeCommand());
+    cl.parseArgs("--port", "1234", "--store", "rocksdb");
+    ServerConfig config = ((ServeCommand) cl.getCommand()).effective().serverConfig();
+    assertThat(config.port()).isEqualTo(1234);
+    assertThat(config.cassandra()).isNull();
+  }
+
+  @Test
+  void aTokenFromTheFileAndOneFromTheCommandLine_bothCount() throws Exception {
+    ServerConfig config = parse("api-token=from-file\n", "--api-token", "from-flag");
+    assertThat(config.apiTokens()).contains("from-file", "from-flag");
+  }
+
+  @Test
+  void unknownSetting_badBoolean_missingFile_areClearErrors() {
+    assertThatThrownBy(() -> parse("stor=cassandra\n"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("unknown setting 'stor'");
+    assertThatThrownBy(() -> parse("config=other.properties\n"))
+        .hasMessageContaining("unknown setting 'config'");
+    assertThatThrownBy(() -> parse("sync=yes\n"))
+        .hasMessageContaining("setting 'sync'")
+        .hasMessageContaining("must be true or false");
+    assertThatThrownBy(() -> parse("store=mysql\n"))
+        .hasMessageContaining("--store must be rocksdb or cassandra");
+    CommandLine cl = new CommandLine(new ServeCommand());
+    cl.parseArgs("--config", dir.resolve("missing.properties").toString());
+    assertThatThrownBy(() -> ((ServeCommand) cl.getCommand()).effective())
+        .hasMessageContaining("cannot read the config file");
+  }
+}
