@@ -27,22 +27,13 @@ public final class ScaleReport {
               list.path("limit").asInt(),
               root.path("surface").asText(),
               list.path("connections").asInt()));
-      b.append(header("keys"));
+      b.append(Style.TEXT.head("keys"));
       for (JsonNode s : list.get("sizes")) {
-        b.append(line(String.format(Locale.ROOT, "%,d", s.path("keys").asLong()), s));
+        b.append(Style.TEXT.row(String.format(Locale.ROOT, "%,d", s.path("keys").asLong()), s));
       }
       JsonNode r = list.path("ratio");
       if (r.has("p99")) {
-        b.append(
-            String.format(
-                Locale.ROOT,
-                "ratio %,d / %,d keys: p50 %.2f×, p99 %.2f× (target p99 ≤ %.1f×: %s)%n",
-                r.path("to").asLong(),
-                r.path("from").asLong(),
-                r.path("p50").asDouble(),
-                r.path("p99").asDouble(),
-                r.path("target").asDouble(),
-                verdict(r.path("p99").asDouble(), r.path("target").asDouble())));
+        b.append(Style.TEXT.ratio(listRatioLabel(r, Style.TEXT), r));
       }
       b.append('\n');
     }
@@ -58,62 +49,136 @@ public final class ScaleReport {
               sweep.path("readRate").asDouble(),
               root.path("surface").asText(),
               sweep.path("expiringKeys").asLong()));
-      b.append(header("window"));
-      b.append(line("baseline", sweep.get("baseline")));
-      b.append(line("sweep", sweep.get("sweep")));
-      JsonNode sw = sweep.path("sweeper");
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "ratio sweep / baseline: p50 %.2f×, p99 %.2f× (target p99 ≤ %.1f×: %s)%n",
-              sweep.path("ratio").path("p50").asDouble(),
-              sweep.path("ratio").path("p99").asDouble(),
-              sweep.path("ratio").path("target").asDouble(),
-              verdict(
-                  sweep.path("ratio").path("p99").asDouble(),
-                  sweep.path("ratio").path("target").asDouble())));
-      b.append(sweeperLine(sw)).append("\n\n");
+      sweepTable(b, sweep, Style.TEXT);
+      b.append(Style.TEXT.ratio("sweep / baseline", sweep.path("ratio")));
+      b.append(sweeperLine(sweep.path("sweeper"))).append("\n\n");
     }
     JsonNode rss = root.path("rss");
     if (rss.has("error")) {
       b.append("rss: failed: ").append(rss.get("error").asText()).append('\n');
     } else if (rss.has("samples")) {
       b.append("rss: server memory while large values are written and read\n");
-      b.append(header("phase"));
-      b.append(line("large 1 MiB", rss.get("large")));
-      b.append(line("25 MiB put+get", rss.get("big")));
+      b.append(Style.TEXT.head("phase"));
+      b.append(Style.TEXT.row("large 1 MiB", rss.get("large")));
+      b.append(Style.TEXT.row("25 MiB put+get", rss.get("big")));
       b.append(rssLine(rss)).append('\n');
     }
     return b.toString();
   }
 
-  private static String header(String first) {
-    return String.format(
-        Locale.ROOT,
-        "%-14s %10s %9s %9s %9s %9s %9s %8s%n",
-        first,
-        "ops/s",
-        "p50 ms",
-        "p90 ms",
-        "p99 ms",
-        "p99.9 ms",
-        "max ms",
-        "errors");
+  /** The two renderings of a latency table and of a ratio against its target. */
+  private enum Style {
+    TEXT {
+      @Override
+      String head(String first) {
+        return String.format(
+            Locale.ROOT,
+            "%-14s %10s %9s %9s %9s %9s %9s %8s%n",
+            first,
+            "ops/s",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "p99.9 ms",
+            "max ms",
+            "errors");
+      }
+
+      @Override
+      String row(String first, JsonNode s, JsonNode l) {
+        return String.format(
+            Locale.ROOT,
+            "%-14s %10.1f %9.3f %9.3f %9.3f %9.3f %9.3f %8d%n",
+            first,
+            s.path("opsPerSecond").asDouble(),
+            l.path("p50").asDouble(),
+            l.path("p90").asDouble(),
+            l.path("p99").asDouble(),
+            l.path("p99.9").asDouble(),
+            l.path("max").asDouble(),
+            s.path("errors").asLong());
+      }
+
+      @Override
+      String ratio(String label, JsonNode r) {
+        return String.format(
+            Locale.ROOT,
+            "ratio %s: p50 %.2f×, p99 %.2f× (target p99 ≤ %.1f×: %s)%n",
+            label,
+            r.path("p50").asDouble(),
+            r.path("p99").asDouble(),
+            r.path("target").asDouble(),
+            verdict(r.path("p99").asDouble(), r.path("target").asDouble()));
+      }
+    },
+    MARKDOWN {
+      @Override
+      String head(String first) {
+        return "| "
+            + first
+            + " | ops/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+      }
+
+      @Override
+      String row(String first, JsonNode s, JsonNode l) {
+        String errors = Long.toString(s.path("errors").asLong());
+        if (s.path("errorKinds").size() > 0) {
+          errors += " " + s.get("errorKinds").toString().replace("|", "/");
+        }
+        return String.format(
+            Locale.ROOT,
+            "| %s | %,.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %s |%n",
+            first,
+            s.path("opsPerSecond").asDouble(),
+            l.path("p50").asDouble(),
+            l.path("p90").asDouble(),
+            l.path("p99").asDouble(),
+            l.path("p99.9").asDouble(),
+            l.path("max").asDouble(),
+            errors);
+      }
+
+      @Override
+      String ratio(String label, JsonNode r) {
+        return String.format(
+            Locale.ROOT,
+            "%n**%s: %.2f×** (p50: %.2f×); target ≤ %.1f×: **%s**.%n%n",
+            label,
+            r.path("p99").asDouble(),
+            r.path("p50").asDouble(),
+            r.path("target").asDouble(),
+            verdict(r.path("p99").asDouble(), r.path("target").asDouble()));
+      }
+    };
+
+    abstract String head(String first);
+
+    abstract String row(String first, JsonNode s, JsonNode latency);
+
+    /** The p99 ratio {@code r} ({p50, p99, target}) with its verdict. */
+    abstract String ratio(String label, JsonNode r);
+
+    final String row(String first, JsonNode s) {
+      return row(first, s, s.path("latencyMs"));
+    }
   }
 
-  private static String line(String first, JsonNode s) {
-    JsonNode l = s.path("latencyMs");
-    return String.format(
-        Locale.ROOT,
-        "%-14s %10.1f %9.3f %9.3f %9.3f %9.3f %9.3f %8d%n",
-        first,
-        s.path("opsPerSecond").asDouble(),
-        l.path("p50").asDouble(),
-        l.path("p90").asDouble(),
-        l.path("p99").asDouble(),
-        l.path("p99.9").asDouble(),
-        l.path("max").asDouble(),
-        s.path("errors").asLong());
+  private static String listRatioLabel(JsonNode r, Style style) {
+    return style == Style.TEXT
+        ? String.format(
+            Locale.ROOT, "%,d / %,d keys", r.path("to").asLong(), r.path("from").asLong())
+        : String.format(
+            Locale.ROOT,
+            "p99 at %,d keys / p99 at %,d keys",
+            r.path("to").asLong(),
+            r.path("from").asLong());
+  }
+
+  private static void sweepTable(StringBuilder b, JsonNode sweep, Style style) {
+    b.append(style.head("window"));
+    b.append(style.row("baseline", sweep.get("baseline")));
+    b.append(style.row("sweep", sweep.get("sweep")));
   }
 
   static String sweeperLine(JsonNode sw) {
@@ -188,22 +253,14 @@ public final class ScaleReport {
               list.path("limit").asInt(),
               list.path("connections").asInt(),
               list.path("durationSeconds").asDouble()));
-      md.append(tableHead("keys under the prefix"));
+      md.append(Style.MARKDOWN.head("keys under the prefix"));
       for (JsonNode s : list.get("sizes")) {
-        md.append(tableRow(String.format(Locale.ROOT, "%,d", s.path("keys").asLong()), s));
+        md.append(
+            Style.MARKDOWN.row(String.format(Locale.ROOT, "%,d", s.path("keys").asLong()), s));
       }
       JsonNode r = list.path("ratio");
       if (r.has("p99")) {
-        md.append(
-            String.format(
-                Locale.ROOT,
-                "%n**p99 at %,d keys / p99 at %,d keys: %.2f×** (p50: %.2f×); target ≤ %.1f×: **%s**.%n%n",
-                r.path("to").asLong(),
-                r.path("from").asLong(),
-                r.path("p99").asDouble(),
-                r.path("p50").asDouble(),
-                r.path("target").asDouble(),
-                verdict(r.path("p99").asDouble(), r.path("target").asDouble())));
+        md.append(Style.MARKDOWN.ratio(listRatioLabel(r, Style.MARKDOWN), r));
       }
     } else if (list.has("error")) {
       md.append("## List\n\nfailed: ").append(list.get("error").asText()).append("\n\n");
@@ -229,18 +286,8 @@ public final class ScaleReport {
               root.path("surface").asText(),
               sweep.path("connections").asInt(),
               sweep.path("expiringKeys").asLong()));
-      md.append(tableHead("window"));
-      md.append(tableRow("baseline", sweep.get("baseline")));
-      md.append(tableRow("sweep", sweep.get("sweep")));
-      JsonNode ratio = sweep.path("ratio");
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "%n**p99 during the sweep / p99 before: %.2f×** (p50: %.2f×); target ≤ %.1f×: **%s**.%n%n",
-              ratio.path("p99").asDouble(),
-              ratio.path("p50").asDouble(),
-              ratio.path("target").asDouble(),
-              verdict(ratio.path("p99").asDouble(), ratio.path("target").asDouble())));
+      sweepTable(md, sweep, Style.MARKDOWN);
+      md.append(Style.MARKDOWN.ratio("p99 during the sweep / p99 before", sweep.path("ratio")));
       md.append(sweeperLine(sweep.path("sweeper"))).append(".\n\n");
     } else if (sweep.has("error")) {
       md.append("## Sweep\n\nfailed: ").append(sweep.get("error").asText()).append("\n\n");
@@ -263,9 +310,9 @@ public final class ScaleReport {
               rss.path("big").path("valueSize").asLong(),
               rss.path("big").path("keys").asInt(),
               rss.path("big").path("connections").asInt()));
-      md.append(tableHead("phase"));
-      md.append(tableRow("large (1 MiB get/put)", rss.get("large")));
-      md.append(tableRow("25 MiB put then get", rss.get("big")));
+      md.append(Style.MARKDOWN.head("phase"));
+      md.append(Style.MARKDOWN.row("large (1 MiB get/put)", rss.get("large")));
+      md.append(Style.MARKDOWN.row("25 MiB put then get", rss.get("big")));
       md.append("\n| RSS | MiB |\n|---|---:|\n");
       md.append(mib("at the start", rss.path("start").path("rssMiB")));
       md.append(mib("after the large workload", rss.path("large").path("rssAfter").path("rssMiB")));
@@ -314,32 +361,6 @@ public final class ScaleReport {
 
   private static String mib(String what, JsonNode v) {
     return String.format(Locale.ROOT, "| %s | %,.0f |%n", what, v.asDouble());
-  }
-
-  private static String tableHead(String first) {
-    return "| "
-        + first
-        + " | ops/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |\n"
-        + "|---|---:|---:|---:|---:|---:|---:|---:|\n";
-  }
-
-  private static String tableRow(String first, JsonNode s) {
-    JsonNode l = s.path("latencyMs");
-    String errors = Long.toString(s.path("errors").asLong());
-    if (s.path("errorKinds").size() > 0) {
-      errors += " " + s.get("errorKinds").toString().replace("|", "/");
-    }
-    return String.format(
-        Locale.ROOT,
-        "| %s | %,.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %s |%n",
-        first,
-        s.path("opsPerSecond").asDouble(),
-        l.path("p50").asDouble(),
-        l.path("p90").asDouble(),
-        l.path("p99").asDouble(),
-        l.path("p99.9").asDouble(),
-        l.path("max").asDouble(),
-        errors);
   }
 
   /** The measured runs as chart rows: list per size, read before/during the sweep, large values. */
