@@ -107,6 +107,15 @@ public final class ServeCommand implements Callable<Integer> {
   Duration shutdownTimeout;
 
   @Option(
+      names = "--idle-timeout",
+      defaultValue = "120s",
+      converter = DurationConverter.class,
+      description =
+          "Close a connection after this long without reads or writes, e.g. 30s, 5m"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration idleTimeout;
+
+  @Option(
       names = "--account-id",
       defaultValue = ServerConfig.DEFAULT_ACCOUNT_ID,
       description = "Account reported to wrangler's account discovery (default: ${DEFAULT-VALUE}).")
@@ -231,6 +240,7 @@ public final class ServeCommand implements Callable<Integer> {
         .withScopedTokens(tokensFile == null ? List.of() : TokensFile.read(tokensFile))
         .withSyncWrites(sync)
         .withSweepInterval(sweepInterval)
+        .withIdleTimeout(idleTimeout)
         .withAccountId(accountId)
         .withBindingPort(parseBindingPort(bindingPort))
         .withBindingNamespace(bindingNamespace)

@@ -42,6 +42,7 @@ class ServeConfigFileTest {
             port=8000
             binding-port=auto
             sweep-interval=30s
+            idle-timeout=5m
             sync=true
             """,
             "--port",
@@ -49,6 +50,7 @@ class ServeConfigFileTest {
     assertThat(config.port()).isEqualTo(9999);
     assertThat(config.bindingPort()).isEqualTo(ServerConfig.EPHEMERAL_PORT);
     assertThat(config.sweepInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.syncWrites()).isTrue();
     assertThat(config.cassandra()).isNotNull();
     assertThat(config.cassandra().contactPoints())
@@ -68,6 +70,7 @@ class ServeConfigFileTest {
     ServerConfig config = ((ServeCommand) cl.getCommand()).effective().serverConfig();
     assertThat(config.port()).isEqualTo(1234);
     assertThat(config.cassandra()).isNull();
+    assertThat(config.idleTimeout()).isEqualTo(ServerConfig.DEFAULT_IDLE_TIMEOUT);
   }
 
   @Test
