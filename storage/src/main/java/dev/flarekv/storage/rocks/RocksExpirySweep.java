@@ -53,6 +53,7 @@ final class RocksExpirySweep {
       new CompactRangeOptions().setExclusiveManualCompaction(false).setMaxSubcompactions(1);
 
   private volatile boolean cancelled;
+  private boolean optionsClosed; // guarded by this
 
   /**
    * Lowest expiration (seconds) a writer indexed since the last sweep started. The sweep resumes at
@@ -86,16 +87,25 @@ final class RocksExpirySweep {
 
   /**
    * Makes a running and every later sweep stop at its next chunk, and stops a running compaction.
-   * Called when the store closes, so shutdown does not wait for a large backlog.
+   * Called when the store closes (every time: close may be called again), so shutdown does not wait
+   * for a large backlog.
    */
-  void cancel() {
+  synchronized void cancel() {
     cancelled = true;
-    compactOptions.setCanceled(true);
+    if (!optionsClosed) {
+      compactOptions.setCanceled(true);
+    }
   }
 
-  /** Frees the native options; only after the last sweep returned. */
-  void close() {
-    compactOptions.close();
+  /**
+   * Frees the native options; only after the last sweep returned. Idempotent: touching the freed
+   * options again (a second store close) would be a use-after-free in native code.
+   */
+  synchronized void close() {
+    if (!optionsClosed) {
+      optionsClosed = true;
+      compactOptions.close();
+    }
   }
 
   int sweep(int maxDeletes) throws RocksDBException {

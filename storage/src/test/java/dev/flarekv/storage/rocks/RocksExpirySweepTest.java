@@ -223,4 +223,16 @@ class RocksExpirySweepTest {
     assertThat(store.sweepExpired(KEYS)).isEqualTo(KEYS - partial);
     assertThat(store.rawDataCount()).isZero();
   }
+
+  @Test
+  void closingTheStoreAgain_afterTheSweepReleasedItsOptions_isHarmless() {
+    store.put(ns, new KvEntry("k", new byte[0], null, START + 60));
+    clock.advanceSeconds(60);
+    assertThat(store.sweepExpired(10)).isOne();
+    for (int i = 0; i < 50; i++) {
+      store.close(); // the first frees the sweep's native options; later ones must not touch them
+    }
+    store = (RocksKvStore) RocksKvStores.open(dir, StoreConfig.defaults(), clock);
+    assertThat(store.rawDataCount()).isZero();
+  }
 }
