@@ -85,18 +85,13 @@ public final class ScaleReport {
       }
 
       @Override
-      String row(String first, JsonNode s, JsonNode l) {
-        return String.format(
-            Locale.ROOT,
-            "%-14s %10.1f %9.3f %9.3f %9.3f %9.3f %9.3f %8d%n",
-            first,
-            s.path("opsPerSecond").asDouble(),
-            l.path("p50").asDouble(),
-            l.path("p90").asDouble(),
-            l.path("p99").asDouble(),
-            l.path("p99.9").asDouble(),
-            l.path("max").asDouble(),
-            s.path("errors").asLong());
+      String rowFormat() {
+        return "%-14s %10.1f %9.3f %9.3f %9.3f %9.3f %9.3f %8s%n";
+      }
+
+      @Override
+      String errors(JsonNode s) {
+        return Long.toString(s.path("errors").asLong());
       }
 
       @Override
@@ -121,22 +116,17 @@ public final class ScaleReport {
       }
 
       @Override
-      String row(String first, JsonNode s, JsonNode l) {
+      String rowFormat() {
+        return "| %s | %,.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %s |%n";
+      }
+
+      @Override
+      String errors(JsonNode s) {
         String errors = Long.toString(s.path("errors").asLong());
         if (s.path("errorKinds").size() > 0) {
           errors += " " + s.get("errorKinds").toString().replace("|", "/");
         }
-        return String.format(
-            Locale.ROOT,
-            "| %s | %,.1f | %.3f | %.3f | %.3f | %.3f | %.3f | %s |%n",
-            first,
-            s.path("opsPerSecond").asDouble(),
-            l.path("p50").asDouble(),
-            l.path("p90").asDouble(),
-            l.path("p99").asDouble(),
-            l.path("p99.9").asDouble(),
-            l.path("max").asDouble(),
-            errors);
+        return errors;
       }
 
       @Override
@@ -154,13 +144,27 @@ public final class ScaleReport {
 
     abstract String head(String first);
 
-    abstract String row(String first, JsonNode s, JsonNode latency);
+    /** Format of a row: the first column, ops/s, p50, p90, p99, p99.9, max, errors. */
+    abstract String rowFormat();
+
+    abstract String errors(JsonNode s);
 
     /** The p99 ratio {@code r} ({p50, p99, target}) with its verdict. */
     abstract String ratio(String label, JsonNode r);
 
     final String row(String first, JsonNode s) {
-      return row(first, s, s.path("latencyMs"));
+      JsonNode l = s.path("latencyMs");
+      return String.format(
+          Locale.ROOT,
+          rowFormat(),
+          first,
+          s.path("opsPerSecond").asDouble(),
+          l.path("p50").asDouble(),
+          l.path("p90").asDouble(),
+          l.path("p99").asDouble(),
+          l.path("p99.9").asDouble(),
+          l.path("max").asDouble(),
+          errors(s));
     }
   }
 
