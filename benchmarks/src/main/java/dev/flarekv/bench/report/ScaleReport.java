@@ -95,15 +95,8 @@ public final class ScaleReport {
       }
 
       @Override
-      String ratio(String label, JsonNode r) {
-        return String.format(
-            Locale.ROOT,
-            "ratio %s: p50 %.2f×, p99 %.2f× (target p99 ≤ %.1f×: %s)%n",
-            label,
-            r.path("p50").asDouble(),
-            r.path("p99").asDouble(),
-            r.path("target").asDouble(),
-            verdict(r.path("p99").asDouble(), r.path("target").asDouble()));
+      String ratioFormat() {
+        return "ratio %1$s: p50 %3$.2f×, p99 %2$.2f× (target p99 ≤ %4$.1f×: %5$s)%n";
       }
     },
     MARKDOWN {
@@ -130,15 +123,8 @@ public final class ScaleReport {
       }
 
       @Override
-      String ratio(String label, JsonNode r) {
-        return String.format(
-            Locale.ROOT,
-            "%n**%s: %.2f×** (p50: %.2f×); target ≤ %.1f×: **%s**.%n%n",
-            label,
-            r.path("p99").asDouble(),
-            r.path("p50").asDouble(),
-            r.path("target").asDouble(),
-            verdict(r.path("p99").asDouble(), r.path("target").asDouble()));
+      String ratioFormat() {
+        return "%n**%1$s: %2$.2f×** (p50: %3$.2f×); target ≤ %4$.1f×: **%5$s**.%n%n";
       }
     };
 
@@ -149,8 +135,20 @@ public final class ScaleReport {
 
     abstract String errors(JsonNode s);
 
+    /** Format of a ratio line: label, p99 ratio, p50 ratio, target, verdict. */
+    abstract String ratioFormat();
+
     /** The p99 ratio {@code r} ({p50, p99, target}) with its verdict. */
-    abstract String ratio(String label, JsonNode r);
+    final String ratio(String label, JsonNode r) {
+      return String.format(
+          Locale.ROOT,
+          ratioFormat(),
+          label,
+          r.path("p99").asDouble(),
+          r.path("p50").asDouble(),
+          r.path("target").asDouble(),
+          verdict(r.path("p99").asDouble(), r.path("target").asDouble()));
+    }
 
     final String row(String first, JsonNode s) {
       JsonNode l = s.path("latencyMs");
