@@ -48,33 +48,18 @@ started_at=$(date +%s)
 log() { echo "compare[$(( $(date +%s) - started_at ))s]: $*" >&2; }
 
 # ------------------------------------------------------------------ processes we start, and only those
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 pids=()
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.2
-    done
-    kill -KILL "$pid" 2>/dev/null
+    stop_pid "$pid"
   done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-stop_pid() { # stop one process we started, before the next system runs
-  local pid="$1" _
-  kill -TERM "$pid" 2>/dev/null
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  kill -KILL "$pid" 2>/dev/null
-}
 
 free_port() {
   local p
@@ -113,12 +98,7 @@ if [[ ! -d "$root/e2e/node_modules/miniflare" ]]; then
   log "installing e2e/node_modules (miniflare, pinned by e2e/package-lock.json)"
   (cd "$root/e2e" && npm ci --no-audit --no-fund >&2) || { echo "compare.sh: npm ci failed" >&2; exit 2; }
 fi
-bench_jar="$root/benchmarks/target/flarekv-bench.jar"
-server_jar="$root/dist/target/flarekv.jar"
-if [[ ! -f "$bench_jar" || ! -f "$server_jar" ]]; then
-  log "building flarekv.jar and flarekv-bench.jar"
-  (cd "$root" && mvn -B -q package -pl dist,benchmarks -am -DskipTests >&2) || exit 2
-fi
+ensure_jars
 
 java_opts=(--enable-native-access=ALL-UNNAMED)
 gen() { # id system op -- generator args

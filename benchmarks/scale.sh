@@ -48,18 +48,13 @@ tmp="$(mktemp -d "${TMPDIR:-/tmp}/flarekv-scale.XXXXXX")"
 started_at=$(date +%s)
 log() { echo "scale[$(( $(date +%s) - started_at ))s]: $*" >&2; }
 
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 pids=()
 cleanup() {
-  local pid _
+  local pid
   for pid in "${pids[@]}"; do
-    kill -TERM "$pid" 2>/dev/null
-  done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.2
-    done
-    kill -KILL "$pid" 2>/dev/null
+    stop_pid "$pid"
   done
   [[ -n ${name:-} && -f $tmp/flarekv.log ]] && cp "$tmp/flarekv.log" "$here/results/$name.server.log"
   rm -rf "$tmp"
@@ -67,37 +62,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-bench_jar="$root/benchmarks/target/flarekv-bench.jar"
-server_jar="$root/dist/target/flarekv.jar"
-if [[ ! -f "$bench_jar" || ! -f "$server_jar" ]]; then
-  log "building flarekv.jar and flarekv-bench.jar"
-  (cd "$root" && mvn -B -q package -pl dist,benchmarks -am -DskipTests >&2) || exit 2
-fi
+ensure_jars
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "starting flarekv (-Xmx$xmx, data dir $tmp/data)"
 # SCALE_SERVER_OPTS: extra JVM options for the server (GC logging, JFR) when investigating a run
 # shellcheck disable=SC2086
-java "-Xmx$xmx" ${SCALE_SERVER_OPTS:-} --enable-native-access=ALL-UNNAMED -jar "$server_jar" serve --host 127.0.0.1 \
-  --port 0 --binding-port auto --data-dir "$tmp/data" > "$tmp/flarekv.log" 2>&1 &
-server_pid=$!
-pids+=("$server_pid")
-rest_port="" bind_port=""
-for _ in $(seq 1 300); do
-  line=$(grep -m1 'flarekv listening:' "$tmp/flarekv.log" 2>/dev/null)
-  if [[ -n $line ]]; then
-    rest_port=$(grep -o 'http://127.0.0.1:[0-9]*' <<<"$line" | head -1 | sed 's/.*://')
-    bind_port=$(grep -o 'FLAREKV_BINDING_ADDRESS=[0-9.]*:[0-9]*' <<<"$line" | sed 's/.*://')
-    break
-  fi
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.2
-done
-if [[ -z $rest_port || -z $bind_port ]]; then
-  echo "scale.sh: flarekv did not start (or its listening line changed):" >&2
-  cat "$tmp/flarekv.log" >&2
-  exit 1
-fi
+start_flarekv "$tmp/flarekv.log" "-Xmx$xmx" ${SCALE_SERVER_OPTS:-} -- --data-dir "$tmp/data"
 log "flarekv pid $server_pid: REST 127.0.0.1:$rest_port, binding 127.0.0.1:$bind_port"
 
 mkdir -p "$results"

@@ -46,17 +46,10 @@ fi
 started_at=$(date +%s)
 log() { echo "scaleout[$(( $(date +%s) - started_at ))s]: $*" >&2; }
 
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 pids=()
 cluster_started=0
-stop_pid() {
-  local pid=$1 _
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.2
-  done
-  kill -KILL "$pid" 2>/dev/null
-}
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do
@@ -71,37 +64,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-bench_jar="$root/benchmarks/target/flarekv-bench.jar"
-server_jar="$root/dist/target/flarekv.jar"
-if [[ ! -f "$bench_jar" || ! -f "$server_jar" ]]; then
-  log "building flarekv.jar and flarekv-bench.jar"
-  (cd "$root" && mvn -B -q package -pl dist,benchmarks -am -DskipTests >&2) || exit 2
-fi
+ensure_jars
 java_opts=(--enable-native-access=ALL-UNNAMED)
-
-# start_server LOGFILE ARGS... : starts `flarekv serve`, sets rest_port/bind_port, appends its PID
-start_server() {
-  local logfile=$1 line _
-  shift
-  java -Xmx1g "${java_opts[@]}" -jar "$server_jar" serve --host 127.0.0.1 --port 0 \
-    --binding-port auto "$@" > "$logfile" 2>&1 &
-  local pid=$!
-  pids+=("$pid")
-  rest_port="" bind_port=""
-  for _ in $(seq 1 600); do
-    line=$(grep -m1 'flarekv listening:' "$logfile" 2>/dev/null)
-    if [[ -n $line ]]; then
-      rest_port=$(grep -o 'http://127.0.0.1:[0-9]*' <<<"$line" | head -1 | sed 's/.*://')
-      bind_port=$(grep -o 'FLAREKV_BINDING_ADDRESS=[0-9.]*:[0-9]*' <<<"$line" | sed 's/.*://')
-      return 0
-    fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "scaleout.sh: flarekv did not start:" >&2
-  cat "$logfile" >&2
-  exit 1
-}
 
 # create_namespace REST_PORT TITLE -> prints the id
 create_namespace() {
@@ -128,7 +92,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- 1. RocksDB, one front end
 log "rocksdb: starting one flarekv (fresh dir)"
-start_server "$tmp/rocks.log" --data-dir "$tmp/rocks-data"
+start_flarekv "$tmp/rocks.log" -Xmx1g -- --data-dir "$tmp/rocks-data"
 for w in "${workloads[@]}"; do
   ns=$(create_namespace "$rest_port" "rocks-$w")
   log "rocksdb: $w, $connections connections, $duration"
@@ -146,9 +110,9 @@ rm -rf "$cluster_dir"/node* # a fresh cluster every run
 contact="127.0.0.21:9042,127.0.0.22:9042,127.0.0.23:9042"
 cass_args=(--store cassandra --cassandra-contact-points "$contact" --cassandra-keyspace flarekv_scaleout
   --cassandra-replication 3 --data-dir)
-start_server "$tmp/front-a.log" "${cass_args[@]}" "$tmp/a-data"
+start_flarekv "$tmp/front-a.log" -Xmx1g -- "${cass_args[@]}" "$tmp/a-data"
 rest_a=$rest_port bind_a=$bind_port
-start_server "$tmp/front-b.log" "${cass_args[@]}" "$tmp/b-data"
+start_flarekv "$tmp/front-b.log" -Xmx1g -- "${cass_args[@]}" "$tmp/b-data"
 rest_b=$rest_port bind_b=$bind_port
 log "front ends: A REST $rest_a binding $bind_a; B REST $rest_b binding $bind_b"
 for w in "${workloads[@]}"; do
