@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * sharing one instant) does not take a core away from requests for the whole sweep. A tick ends
  * when the backlog is gone or the sweeper is closed. Failures are logged and the next tick tries
  * again.
+ *
+ * <p>The sweeper's thread also runs at the lowest CPU priority (Linux {@code SCHED_IDLE}, see
+ * {@link IdlePriority}) unless told not to, so a request thread that wakes while it sweeps gets the
+ * core at once. Under a CPU that is saturated by requests the sweep then waits, which costs only
+ * disk space.
  */
 public final class ExpirySweeper implements AutoCloseable {
   /** Default share of wall time the sweeper may be busy while it works off a backlog. */
@@ -35,6 +40,7 @@ public final class ExpirySweeper implements AutoCloseable {
   private final int maxDeletesPerRound;
   private final double pausePerBusy;
   private final ScheduledExecutorService executor;
+  private volatile IdlePriority.Outcome priority;
   private volatile boolean closed;
   private boolean started;
 
@@ -45,13 +51,24 @@ public final class ExpirySweeper implements AutoCloseable {
     this(store, interval, maxDeletesPerRound, DEFAULT_BUSY_SHARE);
   }
 
+  /** A sweeper whose thread runs at the lowest CPU priority. */
+  public ExpirySweeper(KvStore store, Duration interval, int maxDeletesPerRound, double busyShare) {
+    this(store, interval, maxDeletesPerRound, busyShare, true);
+  }
+
   /**
    * @param interval time between the end of one tick and the start of the next
    * @param maxDeletesPerRound deletion budget of one sweep round, at least 1
    * @param busyShare share of wall time, in (0, 1], the sweeper may spend sweeping during a
    *     backlog; after a round that took t it pauses t * (1 / busyShare - 1)
+   * @param idlePriority whether the sweeper's thread lowers itself to the lowest CPU priority
    */
-  public ExpirySweeper(KvStore store, Duration interval, int maxDeletesPerRound, double busyShare) {
+  public ExpirySweeper(
+      KvStore store,
+      Duration interval,
+      int maxDeletesPerRound,
+      double busyShare,
+      boolean idlePriority) {
     this.store = Objects.requireNonNull(store, "store");
     this.interval = Objects.requireNonNull(interval, "interval");
     if (interval.isNegative() || interval.isZero()) {
@@ -68,10 +85,31 @@ public final class ExpirySweeper implements AutoCloseable {
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
-              Thread thread = new Thread(task, THREAD_NAME);
+              Runnable body = idlePriority ? () -> lowerPriorityThenRun(task) : task;
+              Thread thread = new Thread(body, THREAD_NAME);
               thread.setDaemon(true);
               return thread;
             });
+  }
+
+  private void lowerPriorityThenRun(Runnable task) {
+    IdlePriority.Outcome outcome = IdlePriority.lowerCurrentThread();
+    priority = outcome;
+    switch (outcome) {
+      case IDLE -> log.info("Expiry sweeper thread runs at idle CPU priority (SCHED_IDLE)");
+      case NICE -> log.info("Expiry sweeper thread runs at nice 19 (chrt --idle unavailable)");
+      case UNCHANGED ->
+          log.info("Expiry sweeper thread keeps normal CPU priority (no chrt or renice here)");
+    }
+    task.run();
+  }
+
+  /**
+   * The priority the sweeper's thread got, once that thread has started; null before, and when it
+   * was not asked to lower it.
+   */
+  IdlePriority.Outcome priority() {
+    return priority;
   }
 
   /** Schedules the ticks; the first one runs after one interval. */

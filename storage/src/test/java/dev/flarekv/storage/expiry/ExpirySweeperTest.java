@@ -2,6 +2,7 @@ package dev.flarekv.storage.expiry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.model.NamespaceRef;
@@ -11,6 +12,8 @@ import dev.flarekv.storage.memory.InMemoryKvStore;
 import dev.flarekv.storage.testkit.MutableClock;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -150,6 +153,71 @@ class ExpirySweeperTest {
     Thread.sleep(50);
     assertThat(scripted.calls).hasValue(callsAtClose);
     assertThat(scripted.threads).containsExactly(ExpirySweeper.THREAD_NAME);
+  }
+
+  @Test
+  void sweeperThread_runsAtIdlePriority_onLinuxWithChrt() throws Exception {
+    assumeTrue(IdlePriority.currentPolicy().isPresent(), "no /proc/thread-self here");
+    assumeTrue(onPath("chrt"), "util-linux chrt is not installed");
+    assertThat(IdlePriority.currentPolicy()).as("the test thread").hasValue(0);
+    AtomicInteger policy = new AtomicInteger(-1);
+    CountDownLatch swept = new CountDownLatch(1);
+    KvStore store =
+        sweepOnly(
+            max -> {
+              policy.set(IdlePriority.currentPolicy().orElse(-2));
+              swept.countDown();
+              return 0;
+            });
+    try (ExpirySweeper sweeper = new ExpirySweeper(store, Duration.ofMillis(1), 10, 0.25)) {
+      sweeper.start();
+      assertThat(swept.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(policy).hasValue(IdlePriority.SCHED_IDLE);
+      assertThat(sweeper.priority()).isEqualTo(IdlePriority.Outcome.IDLE);
+    }
+    // only the sweeper's own thread was lowered
+    assertThat(IdlePriority.currentPolicy()).as("the test thread").hasValue(0);
+  }
+
+  @Test
+  void sweeperThread_keepsNormalPriority_whenToldTo() throws Exception {
+    assumeTrue(IdlePriority.currentPolicy().isPresent(), "no /proc/thread-self here");
+    AtomicInteger policy = new AtomicInteger(-1);
+    CountDownLatch swept = new CountDownLatch(1);
+    KvStore store =
+        sweepOnly(
+            max -> {
+              policy.set(IdlePriority.currentPolicy().orElse(-2));
+              swept.countDown();
+              return 0;
+            });
+    try (ExpirySweeper sweeper = new ExpirySweeper(store, Duration.ofMillis(1), 10, 0.25, false)) {
+      sweeper.start();
+      assertThat(swept.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(policy).hasValue(0);
+      assertThat(sweeper.priority()).isNull();
+    }
+  }
+
+  @Test
+  void currentThreadId_isTheKernelThreadOfTheCaller() throws Exception {
+    assumeTrue(IdlePriority.currentPolicy().isPresent(), "no /proc/thread-self here");
+    int main = IdlePriority.currentThreadId().orElseThrow();
+    AtomicInteger other = new AtomicInteger();
+    Thread thread = new Thread(() -> other.set(IdlePriority.currentThreadId().orElse(-1)));
+    thread.start();
+    thread.join();
+    assertThat(other.get()).isPositive().isNotEqualTo(main);
+    assertThat(Path.of("/proc/self/task", Integer.toString(main))).isDirectory();
+  }
+
+  private static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
