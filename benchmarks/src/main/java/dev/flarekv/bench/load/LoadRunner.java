@@ -11,6 +11,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -46,6 +49,9 @@ import org.HdrHistogram.Histogram;
  * request, and each connection is pinned to one event loop so they are spread evenly.
  */
 public final class LoadRunner {
+  /** System property choosing the generator's transport: {@code auto} (default) or {@code nio}. */
+  static final String TRANSPORT_PROPERTY = "flarekv.bench.transport";
+
   private static final long MAX_TRACKABLE_NANOS = TimeUnit.SECONDS.toNanos(120);
   private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
   private static final long RECONNECT_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -144,9 +150,12 @@ public final class LoadRunner {
    * @param onStart called once the connections are being opened, with the progress counters
    */
   public LoadResult run(Consumer<Progress> onStart) throws InterruptedException {
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(plan.threads, NioIoHandler.newFactory());
+    boolean epoll = epoll();
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            plan.threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     List<Conn> conns = new ArrayList<>();
-    Pacer pacer = plan.rate > 0 ? new Pacer() : null;
+    Pacer pacer = plan.rate > 0 ? (epoll ? Pacer.onLoops() : Pacer.ownThread()) : null;
     try {
       long start = System.nanoTime();
       synchronized (progress) {
@@ -157,7 +166,7 @@ public final class LoadRunner {
       Bootstrap bootstrap =
           new Bootstrap()
               .group(group)
-              .channel(NioSocketChannel.class)
+              .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
               .option(ChannelOption.TCP_NODELAY, true)
               .option(ChannelOption.SO_KEEPALIVE, true)
               .option(
@@ -220,6 +229,16 @@ public final class LoadRunner {
       }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The generator's transport: Linux epoll where its native library loads (its timers fire to the
+   * microsecond, so open-loop sends leave on time without a pacer thread), else NIO. {@value
+   * #TRANSPORT_PROPERTY} = {@code nio} forces NIO (to compare the two).
+   */
+  static boolean epoll() {
+    String choice = System.getProperty(TRANSPORT_PROPERTY, "auto");
+    return !choice.equalsIgnoreCase("nio") && Epoll.isAvailable();
   }
 
   /** One keep-alive connection and its share of the schedule; all state on its event loop. */
