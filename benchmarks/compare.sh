@@ -283,6 +283,6 @@ java -Djava.awt.headless=true -jar "$bench_jar" report --input "$tsv" \
   --context "each figure: ${dur} s measured after ${warm} s of warm-up (generator), ${dur} s (wrk -t2), ${redis_n} requests per test (redis-benchmark, -P 1, random keys over ${keys}); ${keys} keys of ${value} B" \
   --context "flarekv: default options (unsynced WAL), fresh data dir; Miniflare: in-memory KV behind a 15-line Worker (benchmarks/miniflare-kv.mjs); nginx: a static ${value}-byte file, access log off" \
   --context "versions: $versions" \
-  --context "the generator is flarekv-bench (Netty, closed loop, one request in flight per keep-alive connection); wrk hits one key; redis-benchmark reports no p90/p99.9" \
+  --context "the generator is flarekv-bench (Netty on epoll, one request in flight per keep-alive connection; closed loop, except the half-peak rows: open loop, latency from each request's intended send time); wrk hits one key; redis-benchmark reports no p90/p99.9" \
   "${ratio_args[@]}"
 log "done: $results/$name.md, $results/$name.png, $results/$name.tsv"

@@ -28,8 +28,24 @@ final class Chart {
 
   private Chart() {}
 
+  /** At least 330 px, and wide enough for the longest label, so no label runs into the bars. */
+  static int labelColumnWidth(List<Row> rows, Font font) {
+    BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = scratch.createGraphics();
+    try {
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      FontMetrics fm = g.getFontMetrics(font);
+      int widest = rows.stream().mapToInt(r -> fm.stringWidth(r.label())).max().orElse(0);
+      return Math.max(330, widest + 16);
+    } finally {
+      g.dispose();
+    }
+  }
+
   static void write(List<Row> rows, String title, Path png) throws IOException {
-    int labelW = 330;
+    Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    int labelW = labelColumnWidth(rows, labelFont);
     int panelW = 470;
     int gap = 40;
     int rowH = 30;
@@ -95,7 +111,6 @@ final class Chart {
         drawCentered(g, v >= 1 ? Row.fmt(v, 0) : Row.fmt(v, -d), x, plotBottom + 16);
       }
 
-      Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
       for (int i = 0; i < rows.size(); i++) {
         Row r = rows.get(i);
         int y = top + i * rowH;
