@@ -7,6 +7,8 @@
 # --quick   ~2 minutes: 4 s per figure after 3 s of warm-up, 1,000 keys (smoke test)
 # default   ~8-12 minutes: 20 s per figure after 5 s of warm-up, 10,000 keys, plus the session,
 #           ratelimit, list (1,000,000 keys), bulk and large workloads of flarekv
+# Both end with the headline GETs (Redis, flarekv binding, nginx) again, interleaved in rounds
+# (3 full, 1 quick), so that the machine's changing background load does not bias their ratios.
 #
 # Installs what is missing (redis-server, nginx-light, wrk with apt-get; miniflare with npm ci in
 # e2e/), starts its own flarekv, redis, nginx and Miniflare on free loopback ports, stops exactly
@@ -33,10 +35,10 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ $quick == 1 ]]; then
-  dur=4; warm=3; keys=1000; redis_n=100000; list_keys=10000; mode=quick
+  dur=4; warm=3; keys=1000; redis_n=100000; list_keys=10000; mode=quick; rounds=1; round_dur=4
   name="${name:-smoke-$(date +%Y%m%d-%H%M%S)}"
 else
-  dur=20; warm=5; keys=10000; redis_n=1000000; list_keys=1000000; mode=full
+  dur=20; warm=5; keys=10000; redis_n=1000000; list_keys=1000000; mode=full; rounds=3; round_dur=10
   name="${name:-compare-$(date +%Y%m%d-%H%M%S)}"
 fi
 
@@ -125,6 +127,18 @@ wrk_run() { # id system op url [headers]
   printf '%s\t%s\t%s\twrk\t%s\t%s\n' "$id" "$system" "$op" "$conns" "$(cut -f2- <<<"$row")" >> "$tsv"
 }
 
+# redis_rows ID_PREFIX < redis-benchmark --csv: one TSV row per GET/SET test
+redis_rows() {
+  local test rps _avg _min p50 _p95 p99 max
+  # "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  while IFS=, read -r test rps _avg _min p50 _p95 p99 max; do
+    test=${test//\"/}
+    [[ $test == GET || $test == SET ]] || continue
+    printf '%s\tredis\t%s\tredis-benchmark\t%s\t%s\t%s\t-\t%s\t-\t%s\t0\n' "$1${test,,}" "$test" "$conns" \
+      "${rps//\"/}" "${p50//\"/}" "${p99//\"/}" "${max//\"/}"
+  done
+}
+
 # half the throughput of run <id> (for the open-loop p99 runs)
 half() { awk -F'\t' -v id="$1" '$1==id { printf "%d", $6 / 2 }' "$tsv"; }
 
@@ -184,14 +198,7 @@ wait_for_port "$rd_port" 20 || { echo "compare.sh: redis did not start" >&2; exi
 log "redis GET/SET (redis-benchmark -t set,get -d $value -c $conns -P 1 -n $redis_n)"
 rb=$(timeout 300 redis-benchmark -h 127.0.0.1 -p "$rd_port" -t set,get -d "$value" -c "$conns" -P 1 \
        -n "$redis_n" -r "$keys" --csv 2>/dev/null)
-# "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
-while IFS=, read -r test rps _avg _min p50 _p95 p99 max; do
-  test=${test//\"/}
-  [[ $test == GET || $test == SET ]] || continue
-  id="redis-${test,,}"
-  printf '%s\tredis\t%s\tredis-benchmark\t%s\t%s\t%s\t-\t%s\t-\t%s\t0\n' "$id" "$test" "$conns" \
-    "${rps//\"/}" "${p50//\"/}" "${p99//\"/}" "${max//\"/}" >> "$tsv"
-done <<<"$rb"
+redis_rows "redis-" <<<"$rb" >> "$tsv"
 stop_pid "${pids[-1]}"
 
 # ------------------------------------------------------------------ Miniflare
@@ -257,12 +264,76 @@ else
   log "WARNING: nginx did not start: $(cat "$tmp/nginx/error.log" 2>/dev/null)"
 fi
 
+# ------------------------------------------------------------------ GET, interleaved rounds
+# The figures above are taken one system after another, so a change in the machine's background
+# load over the run (it is shared) biases the ratios. The headline comparison is therefore also
+# taken in rounds: Redis GET (redis-benchmark), flarekv binding GET and nginx (both wrk), one after
+# another in each round, each the lightest client of its protocol; the median round of each counts.
+if [[ -n ${ng_port:-} ]] && kill -0 "${pids[-1]}" 2>/dev/null; then
+  ng_pid=${pids[-1]}
+  rounds_tsv="$tmp/rounds.tsv"
+  : > "$rounds_tsv"
+  fk_port=$(free_port)
+  fk_bind=$(free_port)
+  log "interleaved rounds: starting a fresh flarekv and redis-server"
+  java "${java_opts[@]}" -jar "$server_jar" serve --host 127.0.0.1 --port "$fk_port" \
+    --binding-port "$fk_bind" --data-dir "$tmp/flarekv-rounds" > "$tmp/flarekv-rounds.log" 2>&1 &
+  pids+=($!); fk_pid=$!
+  rd_port=$(free_port)
+  redis-server --bind 127.0.0.1 --port "$rd_port" --save '' --appendonly no --daemonize no \
+    --dir "$tmp" --logfile "$tmp/redis-rounds.log" &
+  pids+=($!); rd_pid=$!
+  if wait_for_port "$fk_bind" 60 && wait_for_port "$rd_port" 20; then
+    fk_url="http://127.0.0.1:$fk_port/client/v4"
+    ns=$(curl -sf -X POST "$fk_url/accounts/$account/storage/kv/namespaces" \
+           -H 'content-type: application/json' -d '{"title":"rounds"}' | grep -o '"id":"[0-9a-f]\{32\}"' | cut -d'"' -f4)
+    curl -sf -X PUT "$fk_url/accounts/$account/storage/kv/namespaces/$ns/values/k0000001" \
+      --data-binary @"$tmp/www/value" > /dev/null
+    fk_get="http://127.0.0.1:$fk_bind/k0000001?urlencoded=true"
+    # warm-up: Redis keys (SET), flarekv's JIT, nginx
+    redis-benchmark -h 127.0.0.1 -p "$rd_port" -t set -d "$value" -c "$conns" -P 1 -n "$redis_n" \
+      -r "$keys" -q > /dev/null 2>&1
+    WRK_HEADERS="X-Flarekv-Namespace: $ns" timeout 60 wrk -t2 -c"$conns" -d"${warm}s" "$fk_get" -s "$here/wrk-report.lua" > /dev/null 2>&1
+    saved_tsv=$tsv saved_dur=$dur
+    tsv=$rounds_tsv dur=$round_dur
+    for r in $(seq 1 "$rounds"); do
+      log "interleaved round $r of $rounds: redis GET, flarekv binding GET, nginx"
+      timeout 300 redis-benchmark -h 127.0.0.1 -p "$rd_port" -t get -d "$value" -c "$conns" -P 1 \
+        -n "$redis_n" -r "$keys" --csv 2>/dev/null | redis_rows "rounds-redis-" >> "$rounds_tsv"
+      wrk_run rounds-fkv flarekv "GET (binding)" "$fk_get" "X-Flarekv-Namespace: $ns"
+      wrk_run rounds-nginx nginx "static GET ${value} B" "http://127.0.0.1:$ng_port/value"
+    done
+    tsv=$saved_tsv dur=$saved_dur
+    # the median round of each system (by requests/s), renamed for the report
+    for pair in "rounds-redis-get:redis-get-rounds:GET" "rounds-fkv:fkv-bind-get-rounds:GET (binding)" \
+                "rounds-nginx:nginx-rounds:static GET ${value} B"; do
+      IFS=: read -r from to op <<<"$pair"
+      awk -F'\t' -v id="$from" '$1==id' "$rounds_tsv" | sort -t$'\t' -k6,6g \
+        | awk -F'\t' -v OFS='\t' -v id="$to" -v op="$op, median of $rounds interleaved rounds" \
+              '{ rows[NR] = $0 } END { if (NR) { split(rows[int((NR + 1) / 2)], f, "\t"); f[1] = id; f[3] = op;
+                 line = f[1]; for (i = 2; i <= 12; i++) line = line OFS f[i]; print line } }' >> "$tsv"
+    done
+    rounds_context="interleaved rounds (requests/s, round by round): $(
+      for id in rounds-redis-get rounds-fkv rounds-nginx; do
+        printf '%s %s; ' "${id#rounds-}" "$(awk -F'\t' -v id="$id" '$1==id { printf "%s%d", sep, $6; sep="/" }' "$rounds_tsv")"
+      done)"
+  else
+    log "WARNING: the interleaved rounds could not start flarekv or redis"
+  fi
+  stop_pid "$rd_pid"
+  stop_pid "$fk_pid"
+  stop_pid "$ng_pid"
+fi
+
 # ------------------------------------------------------------------ report
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 versions="$(redis-server --version | cut -d' ' -f1-3), $("$nginx_bin" -v 2>&1 | cut -d' ' -f3), \
 $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), miniflare $(node -p "require('$root/e2e/node_modules/miniflare/package.json').version"), \
 node $(node --version), $(java -version 2>&1 | head -1)"
 ratios=(
+  "flarekv binding GET / Redis GET (interleaved rounds, median; wrk vs redis-benchmark)=fkv-bind-get-rounds/redis-get-rounds"
+  "flarekv binding GET / nginx static GET (interleaved rounds, median; wrk)=fkv-bind-get-rounds/nginx-rounds"
+  "nginx static GET / Redis GET (interleaved rounds, median: the HTTP ceiling against RESP)=nginx-rounds/redis-get-rounds"
   "flarekv binding GET / Redis GET=fkv-bind-get/redis-get"
   "flarekv REST GET / Redis GET=fkv-rest-get/redis-get"
   "flarekv binding PUT / Redis SET=fkv-bind-put/redis-set"
@@ -283,6 +354,7 @@ java -Djava.awt.headless=true -jar "$bench_jar" report --input "$tsv" \
   --context "each figure: ${dur} s measured after ${warm} s of warm-up (generator), ${dur} s (wrk -t2), ${redis_n} requests per test (redis-benchmark, -P 1, random keys over ${keys}); ${keys} keys of ${value} B" \
   --context "flarekv: default options (unsynced WAL), fresh data dir; Miniflare: in-memory KV behind a 15-line Worker (benchmarks/miniflare-kv.mjs); nginx: a static ${value}-byte file, access log off" \
   --context "versions: $versions" \
+  ${rounds_context:+--context "$rounds_context"} \
   --context "the generator is flarekv-bench (Netty on epoll, one request in flight per keep-alive connection; closed loop, except the half-peak rows: open loop, latency from each request's intended send time); wrk hits one key; redis-benchmark reports no p90/p99.9" \
   "${ratio_args[@]}"
 log "done: $results/$name.md, $results/$name.png, $results/$name.tsv"
