@@ -155,11 +155,11 @@ class ExpirySweeperTest {
     assertThat(scripted.threads).containsExactly(ExpirySweeper.THREAD_NAME);
   }
 
-  @Test
-  void sweeperThread_runsAtIdlePriority_onLinuxWithChrt() throws Exception {
-    assumeTrue(IdlePriority.currentPolicy().isPresent(), "no /proc/thread-self here");
-    assumeTrue(onPath("chrt"), "util-linux chrt is not installed");
-    assertThat(IdlePriority.currentPolicy()).as("the test thread").hasValue(0);
+  /**
+   * Starts a sweeper with these priority settings and returns the scheduling policy its thread had
+   * during its first sweep (-2: unreadable), and the outcome the sweeper reported.
+   */
+  private static Object[] policyOfSweeperThread(boolean idlePriority) throws Exception {
     AtomicInteger policy = new AtomicInteger(-1);
     CountDownLatch swept = new CountDownLatch(1);
     KvStore store =
@@ -169,12 +169,21 @@ class ExpirySweeperTest {
               swept.countDown();
               return 0;
             });
-    try (ExpirySweeper sweeper = new ExpirySweeper(store, Duration.ofMillis(1), 10, 0.25)) {
+    try (ExpirySweeper sweeper =
+        new ExpirySweeper(store, Duration.ofMillis(1), 10, 0.25, idlePriority)) {
       sweeper.start();
       assertThat(swept.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(policy).hasValue(IdlePriority.SCHED_IDLE);
-      assertThat(sweeper.priority()).isEqualTo(IdlePriority.Outcome.IDLE);
+      return new Object[] {policy.get(), sweeper.priority()};
     }
+  }
+
+  @Test
+  void sweeperThread_runsAtIdlePriority_onLinuxWithChrt() throws Exception {
+    assumeTrue(IdlePriority.currentPolicy().isPresent(), "no /proc/thread-self here");
+    assumeTrue(onPath("chrt"), "util-linux chrt is not installed");
+    assertThat(IdlePriority.currentPolicy()).as("the test thread").hasValue(0);
+    assertThat(policyOfSweeperThread(true))
+        .containsExactly(IdlePriority.SCHED_IDLE, IdlePriority.Outcome.IDLE);
     // only the sweeper's own thread was lowered
     assertThat(IdlePriority.currentPolicy()).as("the test thread").hasValue(0);
   }
@@ -182,21 +191,7 @@ class ExpirySweeperTest {
   @Test
   void sweeperThread_keepsNormalPriority_whenToldTo() throws Exception {
     assumeTrue(IdlePriority.currentPolicy().isPresent(), "no /proc/thread-self here");
-    AtomicInteger policy = new AtomicInteger(-1);
-    CountDownLatch swept = new CountDownLatch(1);
-    KvStore store =
-        sweepOnly(
-            max -> {
-              policy.set(IdlePriority.currentPolicy().orElse(-2));
-              swept.countDown();
-              return 0;
-            });
-    try (ExpirySweeper sweeper = new ExpirySweeper(store, Duration.ofMillis(1), 10, 0.25, false)) {
-      sweeper.start();
-      assertThat(swept.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(policy).hasValue(0);
-      assertThat(sweeper.priority()).isNull();
-    }
+    assertThat(policyOfSweeperThread(false)).containsExactly(0, null);
   }
 
   @Test
