@@ -58,10 +58,10 @@ public final class KvServer implements AutoCloseable {
    * Deletions per sweep round. Short rounds keep each burst of sweeper CPU under a millisecond, so
    * a read that lands behind one waits little (benchmarks/results: 500 per round gave 6.4x the
    * baseline read p99 during a 1M-key sweep, 100 gave 3.3x, 25 was slower and no better; with the
-   * sweeper's thread at idle CPU priority, 100 gives about 1.9x). Override with {@code
-   * -Dflarekv.sweep.round}; {@code -Dflarekv.sweep.busy-share} sets the busy share (default {@link
-   * ExpirySweeper#DEFAULT_BUSY_SHARE}) and {@code -Dflarekv.sweep.idle-priority=false} keeps the
-   * sweeper's thread at normal priority.
+   * sweeper's thread at idle CPU priority, 100 gives about 1.7x, the median of five runs). Override
+   * with {@code -Dflarekv.sweep.round}; {@code -Dflarekv.sweep.busy-share} sets the busy share
+   * (default {@link ExpirySweeper#DEFAULT_BUSY_SHARE}) and {@code
+   * -Dflarekv.sweep.idle-priority=false} keeps the sweeper's thread at normal priority.
    */
   private static final int SWEEP_BATCH = 100;
 

@@ -1,7 +1,6 @@
 package dev.flarekv.storage.expiry;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,9 +30,6 @@ final class IdlePriority {
     UNCHANGED
   }
 
-  /** Linux's {@code SCHED_IDLE} policy number, as in {@code /proc/<tid>/stat}. */
-  static final int SCHED_IDLE = 5;
-
   private static final Path THREAD_SELF = Path.of("/proc/thread-self");
   private static final long TOOL_TIMEOUT_SECONDS = 5;
 
@@ -62,21 +58,6 @@ final class IdlePriority {
       Path target = Files.readSymbolicLink(THREAD_SELF);
       return OptionalInt.of(Integer.parseInt(target.getFileName().toString()));
     } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
-      return OptionalInt.empty();
-    }
-  }
-
-  /**
-   * The scheduling policy of the calling thread (field 41 of {@code /proc/thread-self/stat}), or
-   * empty where there is no such file.
-   */
-  static OptionalInt currentPolicy() {
-    try {
-      String stat = Files.readString(THREAD_SELF.resolve("stat"), StandardCharsets.US_ASCII);
-      // The name (field 2) is in parentheses and may hold spaces: count fields after its end.
-      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-      return OptionalInt.of(Integer.parseInt(rest[41 - 3]));
-    } catch (IOException | RuntimeException e) {
       return OptionalInt.empty();
     }
   }

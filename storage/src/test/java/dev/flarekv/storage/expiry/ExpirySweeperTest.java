@@ -10,8 +10,10 @@ import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreException;
 import dev.flarekv.storage.memory.InMemoryKvStore;
 import dev.flarekv.storage.testkit.MutableClock;
+import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -165,7 +168,7 @@ class ExpirySweeperTest {
     KvStore store =
         sweepOnly(
             max -> {
-              policy.set(IdlePriority.currentPolicy().orElse(-2));
+              policy.set(currentPolicy().orElse(-2));
               swept.countDown();
               return 0;
             });
@@ -179,24 +182,23 @@ class ExpirySweeperTest {
 
   @Test
   void sweeperThread_runsAtIdlePriority_onLinuxWithChrt() throws Exception {
-    assumeTrue(IdlePriority.currentPolicy().isPresent(), "no /proc/thread-self here");
+    assumeTrue(currentPolicy().isPresent(), "no /proc/thread-self here");
     assumeTrue(onPath("chrt"), "util-linux chrt is not installed");
-    assertThat(IdlePriority.currentPolicy()).as("the test thread").hasValue(0);
-    assertThat(policyOfSweeperThread(true))
-        .containsExactly(IdlePriority.SCHED_IDLE, IdlePriority.Outcome.IDLE);
+    assertThat(currentPolicy()).as("the test thread").hasValue(0);
+    assertThat(policyOfSweeperThread(true)).containsExactly(SCHED_IDLE, IdlePriority.Outcome.IDLE);
     // only the sweeper's own thread was lowered
-    assertThat(IdlePriority.currentPolicy()).as("the test thread").hasValue(0);
+    assertThat(currentPolicy()).as("the test thread").hasValue(0);
   }
 
   @Test
   void sweeperThread_keepsNormalPriority_whenToldTo() throws Exception {
-    assumeTrue(IdlePriority.currentPolicy().isPresent(), "no /proc/thread-self here");
+    assumeTrue(currentPolicy().isPresent(), "no /proc/thread-self here");
     assertThat(policyOfSweeperThread(false)).containsExactly(0, null);
   }
 
   @Test
   void currentThreadId_isTheKernelThreadOfTheCaller() throws Exception {
-    assumeTrue(IdlePriority.currentPolicy().isPresent(), "no /proc/thread-self here");
+    assumeTrue(currentPolicy().isPresent(), "no /proc/thread-self here");
     int main = IdlePriority.currentThreadId().orElseThrow();
     AtomicInteger other = new AtomicInteger();
     Thread thread = new Thread(() -> other.set(IdlePriority.currentThreadId().orElse(-1)));
@@ -204,6 +206,24 @@ class ExpirySweeperTest {
     thread.join();
     assertThat(other.get()).isPositive().isNotEqualTo(main);
     assertThat(Path.of("/proc/self/task", Integer.toString(main))).isDirectory();
+  }
+
+  /** Linux's {@code SCHED_IDLE} policy number, as in {@code /proc/<tid>/stat}. */
+  private static final int SCHED_IDLE = 5;
+
+  /**
+   * The scheduling policy of the calling thread (field 41 of {@code /proc/thread-self/stat}), or
+   * empty where there is no such file.
+   */
+  private static OptionalInt currentPolicy() {
+    try {
+      String stat = Files.readString(Path.of("/proc/thread-self/stat"), StandardCharsets.US_ASCII);
+      // The name (field 2) is in parentheses and may hold spaces: count fields after its end.
+      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      return OptionalInt.of(Integer.parseInt(rest[41 - 3]));
+    } catch (IOException | RuntimeException e) {
+      return OptionalInt.empty();
+    }
   }
 
   private static boolean onPath(String tool) {
