@@ -139,6 +139,41 @@ redis_rows() {
   done
 }
 
+account=f1a2e4b0000000000000000000000001
+
+# start_fk DATA_DIR LOGFILE: starts `flarekv serve` on free ports; sets fk_port, fk_bind, fk_url and
+# fk_pid (also added to pids); fails unless both listeners answer within 60 s
+start_fk() {
+  fk_port=$(free_port)
+  fk_bind=$(free_port)
+  log "starting flarekv on 127.0.0.1:$fk_port (binding $fk_bind)"
+  java "${java_opts[@]}" -jar "$server_jar" serve --host 127.0.0.1 --port "$fk_port" \
+    --binding-port "$fk_bind" --data-dir "$1" > "$2" 2>&1 &
+  fk_pid=$!
+  pids+=("$fk_pid")
+  fk_url="http://127.0.0.1:$fk_port/client/v4"
+  wait_for_port "$fk_port" 60 && wait_for_port "$fk_bind" 10
+}
+
+# start_redis LOGFILE: starts redis-server (no persistence) on a free port; sets rd_port and rd_pid
+# (also added to pids); fails unless it answers within 20 s
+start_redis() {
+  rd_port=$(free_port)
+  log "starting redis-server on 127.0.0.1:$rd_port"
+  redis-server --bind 127.0.0.1 --port "$rd_port" --save '' --appendonly no --daemonize no \
+    --dir "$tmp" --logfile "$1" &
+  rd_pid=$!
+  pids+=("$rd_pid")
+  wait_for_port "$rd_port" 20
+}
+
+# create_namespace TITLE: creates a namespace on the flarekv at fk_url and prints its id
+create_namespace() {
+  curl -sf -X POST "$fk_url/accounts/$account/storage/kv/namespaces" \
+    -H 'content-type: application/json' -d "{\"title\":\"$1\"}" \
+    | grep -o '"id":"[0-9a-f]\{32\}"' | cut -d'"' -f4
+}
+
 # half the throughput of run <id> (for the open-loop p99 runs)
 half() { awk -F'\t' -v id="$1" '$1==id { printf "%d", $6 / 2 }' "$tsv"; }
 
@@ -146,18 +181,9 @@ printf '%s\n' $'id\tsystem\top\ttool\tconns\trps\tp50\tp90\tp99\tp99.9\tmax\terr
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ------------------------------------------------------------------ flarekv
-fk_port=$(free_port)
-fk_bind=$(free_port)
-log "starting flarekv on 127.0.0.1:$fk_port (binding $fk_bind)"
-java "${java_opts[@]}" -jar "$server_jar" serve --host 127.0.0.1 --port "$fk_port" \
-  --binding-port "$fk_bind" --data-dir "$tmp/flarekv-data" > "$tmp/flarekv.log" 2>&1 &
-pids+=($!)
-wait_for_port "$fk_port" 60 && wait_for_port "$fk_bind" 10 \
+start_fk "$tmp/flarekv-data" "$tmp/flarekv.log" \
   || { echo "compare.sh: flarekv did not start:" >&2; cat "$tmp/flarekv.log" >&2; exit 1; }
-fk_url="http://127.0.0.1:$fk_port/client/v4"
-account=f1a2e4b0000000000000000000000001
-ns=$(curl -sf -X POST "$fk_url/accounts/$account/storage/kv/namespaces" \
-       -H 'content-type: application/json' -d '{"title":"compare"}' | grep -o '"id":"[0-9a-f]\{32\}"' | cut -d'"' -f4)
+ns=$(create_namespace compare)
 [[ -n $ns ]] || { echo "compare.sh: cannot create a namespace" >&2; exit 1; }
 fk=(--url "$fk_url" --binding-address "127.0.0.1:$fk_bind" --namespace-id "$ns")
 
@@ -189,12 +215,7 @@ fi
 stop_pid "${pids[-1]}"
 
 # ------------------------------------------------------------------ Redis
-rd_port=$(free_port)
-log "starting redis-server on 127.0.0.1:$rd_port"
-redis-server --bind 127.0.0.1 --port "$rd_port" --save '' --appendonly no --daemonize no \
-  --dir "$tmp" --logfile "$tmp/redis.log" &
-pids+=($!)
-wait_for_port "$rd_port" 20 || { echo "compare.sh: redis did not start" >&2; exit 1; }
+start_redis "$tmp/redis.log" || { echo "compare.sh: redis did not start" >&2; exit 1; }
 log "redis GET/SET (redis-benchmark -t set,get -d $value -c $conns -P 1 -n $redis_n)"
 rb=$(timeout 300 redis-benchmark -h 127.0.0.1 -p "$rd_port" -t set,get -d "$value" -c "$conns" -P 1 \
        -n "$redis_n" -r "$keys" --csv 2>/dev/null)
@@ -273,20 +294,9 @@ if [[ -n ${ng_port:-} ]] && kill -0 "${pids[-1]}" 2>/dev/null; then
   ng_pid=${pids[-1]}
   rounds_tsv="$tmp/rounds.tsv"
   : > "$rounds_tsv"
-  fk_port=$(free_port)
-  fk_bind=$(free_port)
-  log "interleaved rounds: starting a fresh flarekv and redis-server"
-  java "${java_opts[@]}" -jar "$server_jar" serve --host 127.0.0.1 --port "$fk_port" \
-    --binding-port "$fk_bind" --data-dir "$tmp/flarekv-rounds" > "$tmp/flarekv-rounds.log" 2>&1 &
-  pids+=($!); fk_pid=$!
-  rd_port=$(free_port)
-  redis-server --bind 127.0.0.1 --port "$rd_port" --save '' --appendonly no --daemonize no \
-    --dir "$tmp" --logfile "$tmp/redis-rounds.log" &
-  pids+=($!); rd_pid=$!
-  if wait_for_port "$fk_bind" 60 && wait_for_port "$rd_port" 20; then
-    fk_url="http://127.0.0.1:$fk_port/client/v4"
-    ns=$(curl -sf -X POST "$fk_url/accounts/$account/storage/kv/namespaces" \
-           -H 'content-type: application/json' -d '{"title":"rounds"}' | grep -o '"id":"[0-9a-f]\{32\}"' | cut -d'"' -f4)
+  log "interleaved rounds: a fresh flarekv and redis-server"
+  if start_fk "$tmp/flarekv-rounds" "$tmp/flarekv-rounds.log" && start_redis "$tmp/redis-rounds.log"; then
+    ns=$(create_namespace rounds)
     curl -sf -X PUT "$fk_url/accounts/$account/storage/kv/namespaces/$ns/values/k0000001" \
       --data-binary @"$tmp/www/value" > /dev/null
     fk_get="http://127.0.0.1:$fk_bind/k0000001?urlencoded=true"
