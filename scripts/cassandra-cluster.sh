@@ -73,9 +73,17 @@ fetch_jars() {
     return
   fi
   echo "cassandra-cluster: fetching Cassandra $CASSANDRA_VERSION jars into $LIB_DIR" >&2
-  rm -rf "$LIB_DIR"
-  mvn -B -q -f "$SCRIPT_DIR/cassandra/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIB_DIR" >&2
+  local attempt
+  for attempt in 1 2 3; do
+    rm -rf "$LIB_DIR"
+    if mvn -B -q -f "$SCRIPT_DIR/cassandra/pom.xml" dependency:copy-dependencies \
+      -DincludeScope=runtime -DoutputDirectory="$LIB_DIR" >&2; then
+      break
+    fi
+    ((attempt < 3)) || die "could not fetch the Cassandra jars (3 attempts); see the Maven output above"
+    echo "cassandra-cluster: fetching the jars failed (attempt $attempt of 3); retrying in 5 s" >&2
+    sleep 5
+  done
   touch "$LIB_DIR/.complete-$CASSANDRA_VERSION"
 }
 
@@ -94,6 +102,14 @@ is_our_node() {
   # no pipe into grep -q: under pipefail, grep quitting early fails the pipeline (SIGPIPE)
   cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
   [[ "$cmdline" == *"-Dflarekv.cassandra.node=$node_dir "* ]]
+}
+
+# Whether pid $1 exists and is not a zombie (a child that exited but is not reaped yet).
+process_alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) } # the state follows the parenthesised command name, which may hold spaces
+  [[ -n "$stat" && "${stat:0:1}" != Z ]]
 }
 
 native_up() {
@@ -180,8 +196,21 @@ start_node() {
     -cp "$node_dir/conf:$LIB_DIR/*" \
     org.apache.cassandra.service.CassandraDaemon \
     </dev/null >"$node_dir/stdout.log" 2>&1 &
-  echo $! >"$node_dir/pid"
-  echo "cassandra-cluster: node $i starting on 127.0.0.$i (pid $!, logs $node_dir/logs)" >&2
+  local pid=$!
+  echo "$pid" >"$node_dir/pid"
+  # Until the background child has exec'd setsid and then java, its cmdline is this script's (or
+  # empty, mid-exec), so is_our_node says no: on a loaded machine wait_node could then call a node
+  # that is starting "exited". Wait here until the child is the node's JVM, or is gone.
+  local waited=0
+  until is_our_node "$pid" "$node_dir"; do
+    if ! process_alive "$pid" || ((waited >= 200)); then
+      tail -n 30 "$node_dir/stdout.log" >&2 || true
+      die "node $i (pid $pid) did not become the Cassandra JVM; see $node_dir/stdout.log"
+    fi
+    sleep 0.05
+    waited=$((waited + 1))
+  done
+  echo "cassandra-cluster: node $i starting on 127.0.0.$i (pid $pid, logs $node_dir/logs)" >&2
 }
 
 wait_node() {

@@ -1,10 +1,16 @@
 package dev.flarekv.storage.cassandra;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +35,7 @@ public final class CassandraTestCluster {
   private static CassandraConfig base;
   private static CqlSession session;
   private static CassandraConfig serverKeyspace;
+  private static boolean stopHookAdded;
 
   private CassandraTestCluster() {}
 
@@ -127,26 +134,59 @@ public final class CassandraTestCluster {
   private static void startLocalNode() {
     Path root = repositoryRoot();
     Path runDir = root.resolve(".flarekv/cassandra-test");
-    runScript(runDir, Map.of(), List.of("start", "1"));
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> runScript(runDir, Map.of(), List.of("stop")), "cassandra-test-stop"));
+    // the hook goes first: a start that fails may leave a node running, and stop only touches
+    // the nodes this run dir's PID files name
+    if (!stopHookAdded) {
+      stopHookAdded = true;
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> runScript(runDir, Map.of(), List.of("stop")), "cassandra-test-stop"));
+    }
+    try {
+      runScript(runDir, Map.of(), List.of("start", "1"));
+    } catch (IllegalStateException first) {
+      // A start can fail for a passing reason on a loaded machine (a JVM that could not get its
+      // heap at that moment, a jar download that broke off); one fresh attempt, after stopping
+      // whatever the first one left running, tells that apart from a start that cannot work.
+      System.err.println("cassandra-test: first start failed, stopping and retrying: " + first);
+      runScript(runDir, Map.of(), List.of("stop"));
+      try {
+        runScript(runDir, Map.of(), List.of("start", "1"));
+      } catch (IllegalStateException second) {
+        second.addSuppressed(first);
+        throw second;
+      }
+    }
   }
 
-  /** Runs {@code scripts/cassandra-cluster.sh args} on the run dir with extra environment. */
+  /**
+   * Runs {@code scripts/cassandra-cluster.sh args} on the run dir with extra environment. The
+   * script's output is copied to this JVM's stderr as it comes; when the script fails, its last
+   * lines also go into the exception, so a build's summary says why the cluster did not start.
+   */
   static void runScript(Path runDir, Map<String, String> env, List<String> args) {
     Path script = repositoryRoot().resolve("scripts/cassandra-cluster.sh");
     List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectErrorStream(true);
     builder.environment().putAll(env);
     builder.environment().put("FLAREKV_CASSANDRA_DIR", runDir.toString());
+    Deque<String> tail = new ArrayDeque<>();
     try {
       Process process = builder.start();
+      Thread pump = new Thread(() -> pump(process, tail), "cassandra-cluster-output");
+      pump.setDaemon(true);
+      pump.start();
       if (!process.waitFor(300, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException(script + " " + args + " did not finish in 300 s");
+        throw new IllegalStateException(
+            script + " " + args + " did not finish in 300 s" + lastLines(tail));
       }
+      pump.join(TimeUnit.SECONDS.toMillis(5));
       if (process.exitValue() != 0) {
         throw new IllegalStateException(
             script
@@ -154,13 +194,41 @@ public final class CassandraTestCluster {
                 + args
                 + " failed with exit code "
                 + process.exitValue()
-                + " (a cluster you started yourself? set FLAREKV_CASSANDRA=127.0.0.1:9042)");
+                + " (a cluster you started yourself? set FLAREKV_CASSANDRA=127.0.0.1:9042)"
+                + lastLines(tail));
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + script, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + script, e);
+    }
+  }
+
+  private static final int TAIL_LINES = 15;
+
+  /** Copies the script's output to stderr, keeping its last {@value #TAIL_LINES} lines. */
+  private static void pump(Process process, Deque<String> tail) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        System.err.println(line);
+        synchronized (tail) {
+          tail.addLast(line);
+          if (tail.size() > TAIL_LINES) {
+            tail.removeFirst();
+          }
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("cassandra-cluster output lost: " + e);
+    }
+  }
+
+  private static String lastLines(Deque<String> tail) {
+    synchronized (tail) {
+      return tail.isEmpty() ? "" : "; its last output:\n  " + String.join("\n  ", tail);
     }
   }
 
