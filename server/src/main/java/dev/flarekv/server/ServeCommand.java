@@ -164,6 +164,15 @@ public final class ServeCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   String cassandraConsistency;
 
+  @Option(
+      names = "--cassandra-chunk-gc-interval",
+      defaultValue = "24h",
+      converter = DurationConverter.class,
+      description =
+          "How often this server scans for value chunks no key points to any more and removes"
+              + " them; 0 never (default: ${DEFAULT-VALUE}).")
+  Duration cassandraChunkGcInterval;
+
   @Override
   public Integer call() throws Exception {
     return effective().run();
@@ -270,7 +279,8 @@ public final class ServeCommand implements Callable<Integer> {
               defaults.listBuckets(),
               defaults.requestTimeout(),
               defaults.schemaTimeout(),
-              defaults.namespaceCacheTtl());
+              defaults.namespaceCacheTtl(),
+              cassandraChunkGcInterval);
         } catch (IllegalArgumentException e) {
           throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -297,7 +307,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** Parses {@code 10s}, {@code 500ms}, {@code 2m} or ISO-8601 {@code PT10S}. */
+  /** Parses {@code 10s}, {@code 500ms}, {@code 2m}, {@code 24h} or ISO-8601 {@code PT10S}. */
   static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
@@ -313,6 +323,9 @@ public final class ServeCommand implements Callable<Integer> {
       }
       if (v.endsWith("m")) {
         return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
+      if (v.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
       }
       return Duration.ofSeconds(Long.parseLong(v));
     }

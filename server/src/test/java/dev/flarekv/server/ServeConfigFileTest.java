@@ -39,6 +39,7 @@ class ServeConfigFileTest {
             cassandra-keyspace=kv_prod
             cassandra-replication=1
             cassandra-consistency=LOCAL_QUORUM
+            cassandra-chunk-gc-interval=6h
             port=8000
             binding-port=auto
             sweep-interval=30s
@@ -61,6 +62,21 @@ class ServeConfigFileTest {
     assertThat(config.cassandra().replicationFactor()).isEqualTo(1);
     assertThat(config.cassandra().consistency()).isEqualTo("LOCAL_QUORUM");
     assertThat(config.cassandra().serialConsistency()).isEqualTo("LOCAL_SERIAL");
+    assertThat(config.cassandra().chunkGcInterval()).isEqualTo(Duration.ofHours(6));
+  }
+
+  @Test
+  void chunkGcInterval_defaultsToADay_andZeroTurnsItOff() throws Exception {
+    assertThat(parse("store=cassandra\n").cassandra().chunkGcInterval())
+        .isEqualTo(Duration.ofHours(24));
+    assertThat(
+            parse("store=cassandra\n", "--cassandra-chunk-gc-interval", "0")
+                .cassandra()
+                .chunkGcInterval())
+        .isZero();
+    assertThatThrownBy(
+            () -> parse("store=cassandra\n", "--cassandra-chunk-gc-interval=-1h").cassandra())
+        .hasMessageContaining("chunkGcInterval must be >= 0");
   }
 
   @Test

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  * @param namespaceCacheTtl how long a front end trusts that a namespace it has seen still exists
  *     before it reads it again (a namespace deleted through another front end stays writable here
  *     that long; such writes are discarded, see docs/cassandra.md)
+ * @param chunkGcInterval how often this front end scans {@code kv_chunks} for chunk versions no
+ *     record points to ({@link Duration#ZERO}: never; docs/cassandra.md, "Chunk garbage")
  */
 public record CassandraConfig(
     List<InetSocketAddress> contactPoints,
@@ -38,12 +40,14 @@ public record CassandraConfig(
     int listBuckets,
     Duration requestTimeout,
     Duration schemaTimeout,
-    Duration namespaceCacheTtl) {
+    Duration namespaceCacheTtl,
+    Duration chunkGcInterval) {
 
   public static final String DEFAULT_KEYSPACE = "flarekv";
   public static final String DEFAULT_DATACENTER = "datacenter1";
   public static final int DEFAULT_LIST_BUCKETS = 16;
   public static final int DEFAULT_PORT = 9042;
+  public static final Duration DEFAULT_CHUNK_GC_INTERVAL = Duration.ofHours(24);
 
   private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
   private static final Set<String> LEVELS =
@@ -88,11 +92,15 @@ public record CassandraConfig(
     if (namespaceCacheTtl.isNegative()) {
       throw new IllegalArgumentException("namespaceCacheTtl must be >= 0");
     }
+    Objects.requireNonNull(chunkGcInterval, "chunkGcInterval");
+    if (chunkGcInterval.isNegative()) {
+      throw new IllegalArgumentException("chunkGcInterval must be >= 0");
+    }
   }
 
   /**
    * QUORUM reads and writes, 16 list buckets, 10 s requests, 60 s for schema changes, a 2 s
-   * namespace cache.
+   * namespace cache, a chunk garbage pass a day.
    */
   public static CassandraConfig defaults(
       List<InetSocketAddress> contactPoints, String keyspace, int replicationFactor) {
@@ -106,7 +114,8 @@ public record CassandraConfig(
         DEFAULT_LIST_BUCKETS,
         Duration.ofSeconds(10),
         Duration.ofSeconds(60),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        DEFAULT_CHUNK_GC_INTERVAL);
   }
 
   /** Parses {@code host[:port],host[:port],...} (port 9042 when left out). */
@@ -149,7 +158,8 @@ public record CassandraConfig(
         listBuckets,
         requestTimeout,
         schemaTimeout,
-        namespaceCacheTtl);
+        namespaceCacheTtl,
+        chunkGcInterval);
   }
 
   private static String level(String value, String name) {

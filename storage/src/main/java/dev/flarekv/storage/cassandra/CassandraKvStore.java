@@ -75,6 +75,12 @@ final class CassandraKvStore implements KvStore {
   /** A deleted namespace's partitions are deleted with a timestamp this far ahead (micros). */
   private static final long NAMESPACE_TOMBSTONE_LEAD_MICROS = Duration.ofDays(1).toNanos() / 1000;
 
+  /**
+   * The scheduled chunk garbage pass leaves alone chunk versions younger than this: far above the
+   * cleanup delay, the longest chunked write and the clock skew between front ends.
+   */
+  static final Duration CHUNK_GC_MIN_AGE = Duration.ofHours(1);
+
   /** How long a superseded chunk version stays readable (see {@link #chunkCleanup}). */
   static final Duration DEFAULT_CHUNK_CLEANUP_DELAY = Duration.ofSeconds(30);
 
@@ -96,6 +102,8 @@ final class CassandraKvStore implements KvStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<Cleanup> pendingCleanups = ConcurrentHashMap.newKeySet();
   private final ScheduledThreadPoolExecutor cleaner;
+  private final CassandraChunkGc chunkGc;
+  private final ScheduledThreadPoolExecutor chunkGcTimer;
   private volatile long chunkCleanupDelayNanos = DEFAULT_CHUNK_CLEANUP_DELAY.toNanos();
 
   CassandraKvStore(
@@ -123,6 +131,60 @@ final class CassandraKvStore implements KvStore {
               return t;
             });
     cleaner.setRemoveOnCancelPolicy(true);
+    this.chunkGc = new CassandraChunkGc(session, cql, catalog, writeClock, closed::get);
+    this.chunkGcTimer = scheduleChunkGc(config.chunkGcInterval());
+  }
+
+  /**
+   * Runs a chunk garbage pass every {@code interval}, the first one at a random point of the first
+   * interval, so front ends started together do not scan together.
+   */
+  private ScheduledThreadPoolExecutor scheduleChunkGc(Duration interval) {
+    if (interval.isZero()) {
+      return null;
+    }
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "flarekv-chunk-gc");
+              t.setDaemon(true);
+              return t;
+            });
+    long period = interval.toNanos();
+    long first = java.util.concurrent.ThreadLocalRandom.current().nextLong(period / 2, period + 1);
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            collectChunkGarbage(CHUNK_GC_MIN_AGE);
+          } catch (RuntimeException e) {
+            log.warn("chunk garbage pass failed (next one in {}): {}", interval, e.toString());
+          }
+        },
+        first,
+        period,
+        TimeUnit.NANOSECONDS);
+    return timer;
+  }
+
+  /**
+   * Removes the chunk versions that no record points to and that are older than {@code minAge} (see
+   * {@link CassandraChunkGc}). The scheduled pass uses {@link #CHUNK_GC_MIN_AGE}.
+   */
+  CassandraChunkGc.Result collectChunkGarbage(Duration minAge) {
+    return call(
+        "collect chunk garbage",
+        () -> {
+          long started = System.nanoTime();
+          CassandraChunkGc.Result result = chunkGc.run(minAge);
+          log.info(
+              "chunk garbage pass: {} chunk partitions scanned, {} unreferenced versions removed"
+                  + " in {} ms",
+              result.partitions(),
+              result.versionsDeleted(),
+              (System.nanoTime() - started) / 1_000_000);
+          return result;
+        });
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -815,6 +877,9 @@ final class CassandraKvStore implements KvStore {
       return;
     }
     cleaner.shutdownNow();
+    if (chunkGcTimer != null) {
+      chunkGcTimer.shutdownNow();
+    }
     for (Cleanup cleanup : List.copyOf(pendingCleanups)) {
       try {
         runCleanup(cleanup);

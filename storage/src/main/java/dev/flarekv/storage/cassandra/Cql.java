@@ -53,6 +53,9 @@ final class Cql {
   final PreparedStatement deleteOlderChunks;
   final PreparedStatement deleteChunkVersion;
   final PreparedStatement deleteChunks;
+  final PreparedStatement scanChunkPartitions;
+  final PreparedStatement selectChunkVersions;
+  final PreparedStatement selectRecordVersion;
 
   final PreparedStatement insertExpiry;
   final PreparedStatement insertHour;
@@ -140,6 +143,12 @@ final class Cql {
     deleteChunks =
         session.prepare(
             "DELETE FROM " + ks + ".kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ?");
+    scanChunkPartitions = session.prepare("SELECT DISTINCT ns, k FROM " + ks + ".kv_chunks");
+    selectChunkVersions =
+        session.prepare("SELECT ver FROM " + ks + ".kv_chunks WHERE ns = ? AND k = ?");
+    selectRecordVersion =
+        session.prepare(
+            "SELECT ver, chunks FROM " + ks + ".kv WHERE ns = ? AND bucket = ? AND k = ?");
 
     insertExpiry =
         session.prepare(

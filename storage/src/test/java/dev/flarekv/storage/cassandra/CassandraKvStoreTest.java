@@ -74,7 +74,8 @@ class CassandraKvStoreTest {
         buckets,
         config.requestTimeout(),
         config.schemaTimeout(),
-        cacheTtl);
+        cacheTtl,
+        config.chunkGcInterval());
   }
 
   private static byte[] filled(int size, int seed) {
@@ -171,6 +172,79 @@ class CassandraKvStoreTest {
     assertThat(chunkRows("big")).isEqualTo(3);
     store.close();
     assertThat(chunkRows("big")).isEqualTo(1);
+  }
+
+  /** Writes chunk rows directly, as a front end that died before writing the record would. */
+  private void writeOrphanChunk(String nsId, String key, long version) {
+    session.execute(
+        SimpleStatement.newInstance(
+            "INSERT INTO "
+                + config.keyspace()
+                + ".kv_chunks (ns, k, ver, chunk, data) VALUES (?, ?, ?, 0, ?) USING TIMESTAMP ?",
+            nsId,
+            ByteBuffer.wrap(key.getBytes(UTF_8)),
+            version,
+            ByteBuffer.wrap(filled(5000, 9)),
+            version));
+  }
+
+  private long chunkRows(String nsId, String key) {
+    return count(
+        "SELECT COUNT(*) FROM KS.kv_chunks WHERE ns = ? AND k = ?",
+        nsId,
+        ByteBuffer.wrap(key.getBytes(UTF_8)));
+  }
+
+  @Test
+  void chunkGc_removesVersionsNoRecordPointsTo_andKeepsEveryLiveValue() {
+    store.chunkCleanupDelay(Duration.ofHours(1)); // superseded versions wait for the delay
+    store.put(ns, new KvEntry("inlined", filled(5000, 1), null, 0));
+    store.put(ns, new KvEntry("inlined", filled(100, 2), null, 0)); // an inline put keeps chunks
+    store.put(ns, new KvEntry("live", filled(MIB + 1, 3), null, 0));
+    store.put(ns, new KvEntry("superseded", filled(5000, 4), null, 0));
+    store.put(ns, new KvEntry("superseded", filled(6000, 5), null, 0));
+    long aSecondAgo = (System.currentTimeMillis() - 1000) * 1000;
+    writeOrphanChunk(ns.namespaceId(), "crashed", aSecondAgo); // chunks, then no record
+    String goneNs = "00000000000000000000000000000bad";
+    writeOrphanChunk(goneNs, "raced", aSecondAgo); // a put that raced its namespace's delete
+    long liveVersion =
+        session
+            .execute(
+                SimpleStatement.newInstance(
+                    "SELECT ver FROM "
+                        + config.keyspace()
+                        + ".kv WHERE ns = ? AND bucket = ? AND k = ?",
+                    ns.namespaceId(),
+                    KeyLayout.bucket("live".getBytes(UTF_8), config.listBuckets()),
+                    ByteBuffer.wrap("live".getBytes(UTF_8))))
+            .one()
+            .getLong(0);
+    writeOrphanChunk(ns.namespaceId(), "live", liveVersion + 1); // an overwrite that died
+    assertThat(chunkRows("inlined")).isEqualTo(1);
+    assertThat(chunkRows("live")).isEqualTo(3);
+    assertThat(chunkRows("superseded")).isEqualTo(2);
+
+    CassandraChunkGc.Result young = store.collectChunkGarbage(Duration.ofHours(1));
+    assertThat(young.partitions()).isEqualTo(5);
+    assertThat(young.versionsDeleted()).as("all of it is younger than an hour").isZero();
+    assertThat(chunkRows("inlined") + chunkRows("live") + chunkRows("superseded")).isEqualTo(6);
+
+    CassandraChunkGc.Result old = store.collectChunkGarbage(Duration.ZERO);
+    assertThat(old.partitions()).isEqualTo(5);
+    assertThat(old.versionsDeleted()).isEqualTo(5);
+    assertThat(chunkRows("inlined")).isZero();
+    assertThat(chunkRows("crashed")).isZero();
+    assertThat(chunkRows(goneNs, "raced")).isZero();
+    assertThat(chunkRows("live")).as("the record's two chunks stay").isEqualTo(2);
+    assertThat(chunkRows("superseded")).as("the newer version stays").isEqualTo(1);
+    assertThat(store.get(ns, "inlined").orElseThrow().value()).isEqualTo(filled(100, 2));
+    assertThat(store.get(ns, "live").orElseThrow().value()).isEqualTo(filled(MIB + 1, 3));
+    assertThat(store.get(ns, "superseded").orElseThrow().value()).isEqualTo(filled(6000, 5));
+    assertThat(store.get(ns, "crashed")).isEmpty();
+
+    assertThat(store.collectChunkGarbage(Duration.ZERO).versionsDeleted())
+        .as("a second pass finds nothing")
+        .isZero();
   }
 
   @Test
