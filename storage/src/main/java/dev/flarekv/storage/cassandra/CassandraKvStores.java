@@ -56,6 +56,10 @@ public final class CassandraKvStores {
             .withDuration(
                 DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, config.schemaTimeout())
             .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
+            // Every write carries its own timestamp (KeyLayout.WriteClock), so the driver's
+            // generator only stamps reads: the JDK clock will do, and the driver then does not
+            // try to load JNR (not shipped), which logged a 30-line stack trace at every start.
+            .withBoolean(DefaultDriverOption.TIMESTAMP_GENERATOR_FORCE_JAVA_CLOCK, true)
             // No quiet period when the session closes (the driver's default is 2 s on each of its
             // two event loop groups, during which close() blocks). The store closes only after the
             // server has drained its requests and run the pending chunk cleanups, so no task can
