@@ -99,7 +99,7 @@ public final class KvServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     KvStore opened =
         config.cassandra() != null
-            ? CassandraKvStores.open(config.cassandra(), clock)
+            ? CassandraKvStores.open(config.cassandra(), clock, registry)
             : RocksKvStores.open(
                 config.dataDir(),
                 new StoreConfig(config.syncWrites(), StoreConfig.DEFAULT_BLOCK_CACHE_BYTES),

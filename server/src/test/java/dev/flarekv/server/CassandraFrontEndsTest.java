@@ -51,6 +51,36 @@ class CassandraFrontEndsTest {
   }
 
   @Test
+  void driverMetrics_areOnEachServersPrometheusEndpoint_perNode() {
+    String ns = a.createNamespace("metrics-" + UUID.randomUUID());
+    for (int i = 0; i < 5; i++) {
+      assertThat(a.put(values(ns, "k" + i), "v").status()).isEqualTo(200);
+      assertThat(a.get(values(ns, "k" + i)).text()).isEqualTo("v");
+    }
+    Reply r =
+        a.send(HttpRequest.newBuilder(java.net.URI.create(a.origin() + "/metrics")).GET().build());
+    assertThat(r.status()).isEqualTo(200);
+    String text = r.text();
+    // session-wide request latencies, with aggregable histogram buckets
+    assertThat(text)
+        .containsPattern("cassandra_session_cql_requests_seconds_count\\{[^}]*session=\"flarekv\"")
+        .contains("cassandra_session_cql_requests_seconds_bucket{")
+        .containsPattern("cassandra_session_connected_nodes\\{[^}]*\\} 1(\\.0)?\n");
+    // per node, tagged with its address
+    assertThat(text)
+        .containsPattern("cassandra_nodes_cql_messages_seconds_count\\{[^}]*node=\"[^\"]+:9042\"")
+        .containsPattern("cassandra_nodes_pool_open_connections\\{[^}]*node=");
+    long requests =
+        text.lines()
+            .filter(l -> l.startsWith("cassandra_session_cql_requests_seconds_count{"))
+            .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+            .sum();
+    assertThat(requests)
+        .as("the 10 requests above, and the server's own")
+        .isGreaterThanOrEqualTo(10);
+  }
+
+  @Test
   void writesThroughOneServerAreReadThroughTheOther() {
     String title = "shared-" + UUID.randomUUID();
     String ns = a.createNamespace(title);

@@ -1,11 +1,14 @@
 package dev.flarekv.storage.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -28,9 +31,20 @@ public final class CassandraKvStores {
    *     or the schema cannot be created
    */
   public static KvStore open(CassandraConfig config, InstantSource clock) {
+    return open(config, clock, null);
+  }
+
+  /**
+   * As {@link #open(CassandraConfig, InstantSource)}, and the driver reports its own metrics into
+   * {@code registry} (when not null): request latencies and client timeouts of the session,
+   * connected nodes and bytes, and per node ({@code node} tag) messages, open connections,
+   * in-flight requests, errors by kind and retries. Names start with {@code cassandra.session.} and
+   * {@code cassandra.nodes.}; docs/cassandra.md lists them.
+   */
+  public static KvStore open(CassandraConfig config, InstantSource clock, MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
-    CqlSession session = connect(config);
+    CqlSession session = connect(config, registry);
     try {
       return new CassandraKvStore(session, true, Cql.create(session, config), config, clock);
     } catch (DriverException e) {
@@ -43,8 +57,41 @@ public final class CassandraKvStores {
     }
   }
 
+  /**
+   * Session metrics the driver reports (see {@link #open(CassandraConfig, InstantSource,
+   * MeterRegistry)}).
+   */
+  static final List<String> SESSION_METRICS =
+      List.of(
+          "cql-requests",
+          "cql-client-timeouts",
+          "connected-nodes",
+          "bytes-sent",
+          "bytes-received",
+          "throttling.errors");
+
+  /** Per-node metrics the driver reports. */
+  static final List<String> NODE_METRICS =
+      List.of(
+          "cql-messages",
+          "pool.open-connections",
+          "pool.in-flight",
+          "errors.request.unsent",
+          "errors.request.aborted",
+          "errors.request.write-timeouts",
+          "errors.request.read-timeouts",
+          "errors.request.unavailables",
+          "errors.request.others",
+          "errors.connection.init",
+          "retries.total",
+          "speculative-executions");
+
   static CqlSession connect(CassandraConfig config) {
-    DriverConfigLoader loader =
+    return connect(config, null);
+  }
+
+  static CqlSession connect(CassandraConfig config, MeterRegistry registry) {
+    ProgrammaticDriverConfigLoaderBuilder options =
         DriverConfigLoader.programmaticBuilder()
             .withString(DefaultDriverOption.SESSION_NAME, "flarekv")
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, config.requestTimeout())
@@ -65,18 +112,36 @@ public final class CassandraKvStores {
             // server has drained its requests and run the pending chunk cleanups, so no task can
             // arrive; queued tasks still run. Saves 2 s on every shutdown (and per server test).
             .withInt(DefaultDriverOption.NETTY_IO_SHUTDOWN_QUIET_PERIOD, 0)
-            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0)
-            .build();
+            .withInt(DefaultDriverOption.NETTY_ADMIN_SHUTDOWN_QUIET_PERIOD, 0);
+    if (registry != null) {
+      options =
+          options
+              .withString(DefaultDriverOption.METRICS_FACTORY_CLASS, "MicrometerMetricsFactory")
+              // names without the session and node in them; those become the tags
+              // session="flarekv" and node="<address>", which is what Prometheus expects
+              .withString(
+                  DefaultDriverOption.METRICS_ID_GENERATOR_CLASS, "TaggingMetricIdGenerator")
+              .withString(DefaultDriverOption.METRICS_ID_GENERATOR_PREFIX, "cassandra")
+              .withStringList(DefaultDriverOption.METRICS_SESSION_ENABLED, SESSION_METRICS)
+              .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, NODE_METRICS)
+              // histogram buckets, so p99 can be aggregated over front ends in Prometheus
+              .withBoolean(DefaultDriverOption.METRICS_GENERATE_AGGREGABLE_HISTOGRAMS, true);
+    }
+    DriverConfigLoader loader = options.build();
     List<InetSocketAddress> points =
         config.contactPoints().stream()
             .map(p -> p.isUnresolved() ? new InetSocketAddress(p.getHostString(), p.getPort()) : p)
             .toList();
     try {
-      return CqlSession.builder()
-          .addContactPoints(points)
-          .withLocalDatacenter(config.localDatacenter())
-          .withConfigLoader(loader)
-          .build();
+      CqlSessionBuilder builder =
+          CqlSession.builder()
+              .addContactPoints(points)
+              .withLocalDatacenter(config.localDatacenter())
+              .withConfigLoader(loader);
+      if (registry != null) {
+        builder = builder.withMetricRegistry(registry);
+      }
+      return builder.build();
     } catch (DriverException e) {
       throw new StoreException(
           "Cannot reach Cassandra at " + config.contactPoints() + ": " + e.getMessage(), e);
