@@ -64,7 +64,7 @@ class BulkPutCommand extends LeafCommand {
             name,
             "an array of key-value objects",
             (index, item) -> {
-              if (!isKeyValue(item)) {
+              if (!acceptsItem(item)) {
                 report(
                     errors, "The item at index " + index + " is " + JsonArrayFile.describe(item));
                 return;
@@ -100,8 +100,9 @@ class BulkPutCommand extends LeafCommand {
           "Unexpected JSON input from \""
               + name
               + "\". Each item in the array should be an object that matches {key: string, value:"
-              + " string, expiration?: number, expiration_ttl?: number, metadata?: object,"
-              + " base64?: boolean}. "
+              + " string, expiration?: number, expiration_ttl?: number, metadata?: "
+              + metadataShape()
+              + ", base64?: boolean}. "
               + String.join(" ", errors));
     }
     KvClient client = client();
@@ -164,8 +165,26 @@ class BulkPutCommand extends LeafCommand {
     }
   }
 
+  /** What {@link #acceptsItem} takes as metadata, for the error message. */
+  String metadataShape() {
+    return "object";
+  }
+
+  /** Whether an item of the file is one to write: wrangler's check, for {@code kv bulk put}. */
+  boolean acceptsItem(JsonNode item) {
+    return isKeyValue(item);
+  }
+
   /** wrangler's {@code isKVKeyValue}. */
   static boolean isKeyValue(JsonNode item) {
+    return isKeyValue(item, false);
+  }
+
+  /**
+   * wrangler's {@code isKVKeyValue}; with {@code anyMetadata}, metadata may also be a bare string,
+   * number or boolean, as the API accepts (kv-semantics M1) and {@code flarekv export} writes.
+   */
+  static boolean isKeyValue(JsonNode item, boolean anyMetadata) {
     if (!item.isObject() || !item.path("key").isTextual() || !item.path("value").isTextual()) {
       return false;
     }
@@ -173,7 +192,8 @@ class BulkPutCommand extends LeafCommand {
         && optional(item, "expiration_ttl", JsonNode::isNumber)
         && optional(item, "base64", JsonNode::isBoolean)
         // typeof null and arrays are "object" in JavaScript
-        && optional(item, "metadata", n -> n.isObject() || n.isArray() || n.isNull());
+        && optional(
+            item, "metadata", n -> anyMetadata || n.isObject() || n.isArray() || n.isNull());
   }
 
   private static boolean optional(

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
  * {@code flarekv import <file>}: {@code kv bulk put} for a file written by {@code flarekv export}
  * (or any bulk-put file), except that items whose absolute {@code expiration} is less than {@value
  * ExportCommand#MIN_REMAINING_SECONDS} s ahead are skipped and counted instead of failing their
- * batch: a file exported a while ago may hold keys that have expired since.
+ * batch: a file exported a while ago may hold keys that have expired since; and metadata may be any
+ * JSON value, not only an object.
  */
 @Command(
     name = "import",
@@ -23,6 +24,21 @@ final class ImportCommand extends BulkPutCommand {
 
   ImportCommand(CliIo io) {
     super(io);
+  }
+
+  /**
+   * Unlike {@code kv bulk put} (which checks as wrangler does), metadata may be any JSON value:
+   * {@code flarekv export} writes a key's metadata as stored, and a Worker may have stored a bare
+   * string or number.
+   */
+  @Override
+  boolean acceptsItem(JsonNode item) {
+    return isKeyValue(item, true);
+  }
+
+  @Override
+  String metadataShape() {
+    return "any JSON";
   }
 
   @Override

@@ -79,6 +79,10 @@ class ExportImportTest {
           now + 3600,
           null);
       a.putValue(source, "expiring", "e".getBytes(StandardCharsets.UTF_8), null, now + 7200, null);
+      // metadata may be any JSON value (kv-semantics M1), not only an object
+      a.putValue(source, "meta-string", new byte[] {'s'}, "\"just text\"", null, null);
+      a.putValue(source, "meta-number", new byte[] {'n'}, "42.5", null, null);
+      a.putValue(source, "meta-bool", new byte[] {'b'}, "true", null, null);
       a.putValue(
           source, "key/with spaces?&é", "k".getBytes(StandardCharsets.UTF_8), null, null, null);
       // more than one list page
@@ -113,6 +117,8 @@ class ExportImportTest {
       assertThat(byKey.get("text").path("value").asText()).isEqualTo("héllo ✓ 🌍");
       assertThat(byKey.get("with-meta").path("metadata").path("s").asText()).isEqualTo("ü");
       assertThat(byKey.get("with-meta").path("expiration").asLong()).isEqualTo(now + 3600);
+      assertThat(byKey.get("meta-string").path("metadata").asText()).isEqualTo("just text");
+      assertThat(byKey.get("meta-number").path("metadata").asDouble()).isEqualTo(42.5);
 
       Map<String, String> expected = dump(a, source);
       String target = two.createNamespace("target");
