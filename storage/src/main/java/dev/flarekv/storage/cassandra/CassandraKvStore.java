@@ -81,6 +81,9 @@ final class CassandraKvStore implements KvStore {
    */
   static final Duration CHUNK_GC_MIN_AGE = Duration.ofHours(1);
 
+  /** The lease that keeps the scheduled chunk garbage pass to one front end per interval. */
+  static final String CHUNK_GC_LEASE = "chunk-gc";
+
   /** How long a superseded chunk version stays readable (see {@link #chunkCleanup}). */
   static final Duration DEFAULT_CHUNK_CLEANUP_DELAY = Duration.ofSeconds(30);
 
@@ -104,6 +107,7 @@ final class CassandraKvStore implements KvStore {
   private final ScheduledThreadPoolExecutor cleaner;
   private final CassandraChunkGc chunkGc;
   private final ScheduledThreadPoolExecutor chunkGcTimer;
+  private final String frontEndId = java.util.UUID.randomUUID().toString();
   private volatile long chunkCleanupDelayNanos = DEFAULT_CHUNK_CLEANUP_DELAY.toNanos();
 
   CassandraKvStore(
@@ -156,7 +160,12 @@ final class CassandraKvStore implements KvStore {
     timer.scheduleWithFixedDelay(
         () -> {
           try {
-            collectChunkGarbage(CHUNK_GC_MIN_AGE);
+            // one pass per interval over all front ends: the first to claim the lease runs it
+            if (claimLease(CHUNK_GC_LEASE, leaseFor(interval))) {
+              collectChunkGarbage(CHUNK_GC_MIN_AGE);
+            } else {
+              log.debug("chunk garbage pass skipped: another front end ran one in this interval");
+            }
           } catch (RuntimeException e) {
             log.warn("chunk garbage pass failed (next one in {}): {}", interval, e.toString());
           }
@@ -165,6 +174,30 @@ final class CassandraKvStore implements KvStore {
         period,
         TimeUnit.NANOSECONDS);
     return timer;
+  }
+
+  /**
+   * How long a claimed pass keeps other front ends from running one: 90% of the interval, so the
+   * next interval's pass is not blocked by this one's lease.
+   */
+  static Duration leaseFor(Duration interval) {
+    return Duration.ofSeconds(Math.max(1, interval.toSeconds() * 9 / 10));
+  }
+
+  /**
+   * Claims the keyspace-wide lease {@code name} for {@code ttl} (a lightweight transaction): true
+   * for the one front end that got it, false while anyone holds it (this one included).
+   */
+  boolean claimLease(String name, Duration ttl) {
+    return call(
+        "claim lease " + name,
+        () ->
+            session
+                .execute(
+                    cql.claimLease
+                        .bind(name, frontEndId, (int) Math.min(ttl.toSeconds(), MAX_CQL_TTL))
+                        .setIdempotent(false))
+                .wasApplied());
   }
 
   /**

@@ -12,7 +12,10 @@ import java.util.List;
  * tombstones slow down listing): "no metadata" is {@code ''}, "no expiration" is {@code 0}.
  */
 final class Cql {
-  /** Tables, in creation order. */
+  /**
+   * The data tables, in creation order (what test support truncates). {@code kv_leases}, created
+   * last, holds only maintenance leases that expire on their own.
+   */
   static final List<String> TABLES =
       List.of("namespaces", "namespace_titles", "kv", "kv_chunks", "kv_expiry", "kv_expiry_hours");
 
@@ -63,6 +66,8 @@ final class Cql {
   final PreparedStatement selectDue;
   final PreparedStatement deleteExpiry;
   final PreparedStatement deleteHour;
+
+  final PreparedStatement claimLease;
 
   private Cql(CqlSession session, String ks) {
     insertNamespace =
@@ -177,6 +182,11 @@ final class Cql {
     deleteHour =
         session.prepare(
             "DELETE FROM " + ks + ".kv_expiry_hours USING TIMESTAMP ? WHERE slot = 0 AND hour = ?");
+    claimLease =
+        session.prepare(
+            "INSERT INTO "
+                + ks
+                + ".kv_leases (name, owner) VALUES (?, ?) IF NOT EXISTS USING TTL ?");
   }
 
   /** Creates the keyspace and tables if missing, then prepares the statements. */
@@ -243,6 +253,14 @@ final class Cql {
         "CREATE TABLE IF NOT EXISTS "
             + ks
             + ".kv_expiry_hours (slot int, hour bigint, PRIMARY KEY ((slot), hour))"
+            + " WITH gc_grace_seconds = "
+            + INDEX_GC_GRACE_SECONDS);
+    ddl(
+        session,
+        timeout,
+        "CREATE TABLE IF NOT EXISTS "
+            + ks
+            + ".kv_leases (name text PRIMARY KEY, owner text)"
             + " WITH gc_grace_seconds = "
             + INDEX_GC_GRACE_SECONDS);
     return new Cql(session, ks);

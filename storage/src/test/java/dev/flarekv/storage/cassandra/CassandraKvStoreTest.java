@@ -248,6 +248,28 @@ class CassandraKvStoreTest {
   }
 
   @Test
+  void chunkGcLease_goesToOneFrontEndPerInterval_thenIsFreeAgain() throws Exception {
+    String lease = "test-" + java.util.UUID.randomUUID();
+    try (CassandraKvStore other = new CassandraKvStore(session, false, cql, config, clock)) {
+      assertThat(store.claimLease(lease, Duration.ofSeconds(2))).isTrue();
+      assertThat(other.claimLease(lease, Duration.ofSeconds(2))).as("held by the first").isFalse();
+      assertThat(store.claimLease(lease, Duration.ofSeconds(2)))
+          .as("a lease is per interval, its holder included")
+          .isFalse();
+      boolean claimed = false;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (!claimed && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        claimed = other.claimLease(lease, Duration.ofSeconds(2));
+      }
+      assertThat(claimed).as("free again once its TTL ran out").isTrue();
+    }
+    assertThat(CassandraKvStore.leaseFor(Duration.ofHours(24)))
+        .isEqualTo(Duration.ofHours(24).multipliedBy(9).dividedBy(10));
+    assertThat(CassandraKvStore.leaseFor(Duration.ofMillis(10))).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void readers_neverSeeHalfAValue() throws Exception {
     byte[] a = new byte[2 * MIB + 10];
     byte[] b = new byte[3 * MIB + 20];
