@@ -167,7 +167,9 @@ final class CassandraKvStore implements KvStore {
               log.debug("chunk garbage pass skipped: another front end ran one in this interval");
             }
           } catch (RuntimeException e) {
-            log.warn("chunk garbage pass failed (next one in {}): {}", interval, e.toString());
+            if (!closed.get()) { // a pass cut short by close() starts over next time
+              log.warn("chunk garbage pass failed (next one in {}): {}", interval, e.toString());
+            }
           }
         },
         first,
