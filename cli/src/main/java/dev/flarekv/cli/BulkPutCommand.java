@@ -172,11 +172,6 @@ class BulkPutCommand extends LeafCommand {
 
   /** Whether an item of the file is one to write: wrangler's check, for {@code kv bulk put}. */
   boolean acceptsItem(JsonNode item) {
-    return isKeyValue(item);
-  }
-
-  /** wrangler's {@code isKVKeyValue}. */
-  static boolean isKeyValue(JsonNode item) {
     return isKeyValue(item, false);
   }
 

@@ -78,7 +78,7 @@ final class CassandraChunkGc {
         Row found =
             session
                 .execute(
-                    cql.selectRecordVersion.bind(
+                    cql.selectRecordHead.bind(
                         ns, KeyLayout.bucket(key, space.buckets()), ByteBuffer.wrap(key)))
                 .one();
         if (found != null) {

@@ -126,14 +126,7 @@ final class CassandraKvStore implements KvStore {
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantReadWriteLock();
     }
-    this.cleaner =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "flarekv-chunk-cleanup");
-              t.setDaemon(true);
-              return t;
-            });
+    this.cleaner = daemonTimer("flarekv-chunk-cleanup");
     cleaner.setRemoveOnCancelPolicy(true);
     this.chunkGc = new CassandraChunkGc(session, cql, catalog, writeClock, closed::get);
     this.chunkGcTimer = scheduleChunkGc(config.chunkGcInterval());
@@ -147,14 +140,7 @@ final class CassandraKvStore implements KvStore {
     if (interval.isZero()) {
       return null;
     }
-    ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "flarekv-chunk-gc");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledThreadPoolExecutor timer = daemonTimer("flarekv-chunk-gc");
     long period = interval.toNanos();
     long first = java.util.concurrent.ThreadLocalRandom.current().nextLong(period / 2, period + 1);
     timer.scheduleWithFixedDelay(
@@ -176,6 +162,17 @@ final class CassandraKvStore implements KvStore {
         period,
         TimeUnit.NANOSECONDS);
     return timer;
+  }
+
+  /** A one-thread scheduler on a daemon thread (the store's close() shuts it down). */
+  private static ScheduledThreadPoolExecutor daemonTimer(String threadName) {
+    return new ScheduledThreadPoolExecutor(
+        1,
+        r -> {
+          Thread t = new Thread(r, threadName);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /**

@@ -170,7 +170,8 @@ final class CassandraSweep {
    */
   private boolean removeIfExpired(Due entry, long nowMillis) {
     boolean removed = false;
-    Row row = session.execute(cql.sweepRecord.bind(entry.ns(), entry.bucket(), entry.k())).one();
+    Row row =
+        session.execute(cql.selectRecordHead.bind(entry.ns(), entry.bucket(), entry.k())).one();
     if (row != null
         && row.getLong("exp") == entry.expiration()
         && KvEntry.isExpiredAt(entry.expiration(), nowMillis)) {

@@ -48,7 +48,10 @@ final class Cql {
   final PreparedStatement listBucket;
   final PreparedStatement scanBucketChunked;
   final PreparedStatement deleteBucket;
-  final PreparedStatement sweepRecord;
+
+  /** A record's expiration, chunk count and version (and the write time of {@code exp}). */
+  final PreparedStatement selectRecordHead;
+
   final PreparedStatement countRecords;
 
   final PreparedStatement insertChunk;
@@ -58,7 +61,6 @@ final class Cql {
   final PreparedStatement deleteChunks;
   final PreparedStatement scanChunkPartitions;
   final PreparedStatement selectChunkVersions;
-  final PreparedStatement selectRecordVersion;
 
   final PreparedStatement insertExpiry;
   final PreparedStatement insertHour;
@@ -119,7 +121,7 @@ final class Cql {
         session.prepare("SELECT k, chunks FROM " + ks + ".kv WHERE ns = ? AND bucket = ?");
     deleteBucket =
         session.prepare("DELETE FROM " + ks + ".kv USING TIMESTAMP ? WHERE ns = ? AND bucket = ?");
-    sweepRecord =
+    selectRecordHead =
         session.prepare(
             "SELECT exp, chunks, ver, WRITETIME(exp) AS wt FROM "
                 + ks
@@ -151,9 +153,6 @@ final class Cql {
     scanChunkPartitions = session.prepare("SELECT DISTINCT ns, k FROM " + ks + ".kv_chunks");
     selectChunkVersions =
         session.prepare("SELECT ver FROM " + ks + ".kv_chunks WHERE ns = ? AND k = ?");
-    selectRecordVersion =
-        session.prepare(
-            "SELECT ver, chunks FROM " + ks + ".kv WHERE ns = ? AND bucket = ? AND k = ?");
 
     insertExpiry =
         session.prepare(
