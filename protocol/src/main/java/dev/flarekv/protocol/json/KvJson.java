@@ -38,8 +38,14 @@ import java.util.Objects;
  * </ul>
  */
 public final class KvJson {
-  /** Maximum nesting depth of any JSON document flarekv reads. */
-  public static final int MAX_NESTING_DEPTH = 64;
+  /**
+   * Maximum nesting depth of any JSON document flarekv reads. Metadata has no depth limit of its
+   * own: its 1,024-byte limit already bounds it, since the deepest value that fits ({@code
+   * [[[…]]]}) is 512 levels. In a bulk body that value sits two levels down (array, item object),
+   * so 1,000 (Jackson's own default) never refuses metadata Cloudflare accepts, and still bounds
+   * what a 100 MB body can make the parser and every recursive walk over the tree do.
+   */
+  public static final int MAX_NESTING_DEPTH = 1000;
 
   /** Maximum length of one JSON string, in characters. */
   public static final int MAX_STRING_LENGTH = 120_000_000;
@@ -93,8 +99,8 @@ public final class KvJson {
    * Parses a request body that must be exactly one JSON value.
    *
    * @throws KvException INVALID_REQUEST {@code "Invalid JSON body"} when the body is empty,
-   *     malformed or followed by more tokens; {@code "Invalid JSON body: nesting depth exceeds 64"}
-   *     or {@code "Invalid JSON body: exceeds size limits"} when a limit is hit
+   *     malformed or followed by more tokens; {@code "Invalid JSON body: nesting depth exceeds
+   *     1000"} or {@code "Invalid JSON body: exceeds size limits"} when a limit is hit
    */
   public static JsonNode parse(byte[] json) {
     if (json == null || json.length == 0) {

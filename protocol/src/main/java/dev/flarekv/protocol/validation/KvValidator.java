@@ -13,7 +13,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 
 /**
  * Every request-validation rule of Workers KV as a pure static function (kv-semantics.md sections
@@ -423,7 +422,9 @@ public final class KvValidator {
 
   /**
    * Validates metadata given as JSON text (header or multipart part): exactly one JSON value of any
-   * type, nested at most 64 deep, whose compact form is at most 1024 UTF-8 bytes.
+   * type whose compact form is at most 1024 UTF-8 bytes. There is no depth limit of its own (the
+   * size limit bounds the depth at 512); text nested deeper than the parser's {@link
+   * KvJson#MAX_NESTING_DEPTH} is far over the size limit and is refused as invalid.
    *
    * @return the compact JSON text, or {@code null} when {@code jsonText} is {@code null} or the
    *     JSON literal {@code null} (no metadata)
@@ -452,9 +453,6 @@ public final class KvValidator {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return null;
     }
-    if (deeperThan(node, KvJson.MAX_NESTING_DEPTH)) {
-      throw ErrorCode.INVALID_REQUEST.exception(INVALID_METADATA);
-    }
     String compact = KvJson.compact(node);
     if (hasUnpairedSurrogate(compact)) {
       throw ErrorCode.INVALID_REQUEST.exception(INVALID_METADATA);
@@ -469,22 +467,6 @@ public final class KvValidator {
               + ".");
     }
     return compact;
-  }
-
-  /** Whether containers nest more than {@code levels} deep (a scalar has depth 0, {@code []} 1). */
-  private static boolean deeperThan(JsonNode node, int levels) {
-    if (!node.isContainerNode()) {
-      return false;
-    }
-    if (levels == 0) {
-      return true;
-    }
-    for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
-      if (deeperThan(it.next(), levels - 1)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   // ---------------------------------------------------------------- values (V1)
@@ -588,7 +570,7 @@ public final class KvValidator {
     }
     Long n = parseStrictLong(raw);
     if (n == null || n < 1 || n > Integer.MAX_VALUE) {
-      throw ErrorCode.INVALID_REQUEST.exception("page: must be an integer >= 1");
+      throw ErrorCode.INVALID_REQUEST.exception("page: must be an integer from 1 to 2147483647");
     }
     return n.intValue();
   }

@@ -37,7 +37,7 @@ class KvJsonTest {
         .isFalse();
     assertThat(KvJson.mapper().isEnabled(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)).isTrue();
     StreamReadConstraints c = KvJson.mapper().getFactory().streamReadConstraints();
-    assertThat(c.getMaxNestingDepth()).isEqualTo(64);
+    assertThat(c.getMaxNestingDepth()).isEqualTo(1000);
     assertThat(c.getMaxStringLength()).isEqualTo(120_000_000);
   }
 
@@ -105,14 +105,14 @@ class KvJsonTest {
   }
 
   @Test
-  void parse_nestingDepth64Accepted65Rejected() {
-    assertThat(parse("[".repeat(64) + "]".repeat(64)).isArray()).isTrue();
+  void parse_nestingDepth1000Accepted1001Rejected() {
+    assertThat(parse("[".repeat(1000) + "]".repeat(1000)).isArray()).isTrue();
     assertInvalid(
-        ("[".repeat(65) + "]".repeat(65)).getBytes(StandardCharsets.UTF_8),
-        "Invalid JSON body: nesting depth exceeds 64");
+        ("[".repeat(1001) + "]".repeat(1001)).getBytes(StandardCharsets.UTF_8),
+        "Invalid JSON body: nesting depth exceeds 1000");
     assertInvalid(
-        ("{\"a\":".repeat(65) + "1" + "}".repeat(65)).getBytes(StandardCharsets.UTF_8),
-        "Invalid JSON body: nesting depth exceeds 64");
+        ("{\"a\":".repeat(1001) + "1" + "}".repeat(1001)).getBytes(StandardCharsets.UTF_8),
+        "Invalid JSON body: nesting depth exceeds 1000");
   }
 
   @Test

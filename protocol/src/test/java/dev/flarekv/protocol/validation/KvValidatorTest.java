@@ -583,11 +583,25 @@ class KvValidatorTest {
     }
 
     @Test
-    void metadata_nestingDepth64Accepted65Rejected() {
-      String ok = "[".repeat(64) + "]".repeat(64);
-      assertThat(KvValidator.metadata(ok)).isEqualTo(ok);
-      String deep = "[".repeat(65) + "]".repeat(65);
-      assertInvalid(() -> KvValidator.metadata(deep), "Invalid metadata JSON");
+    void metadata_anyDepthWithinTheSizeLimitIsAccepted() {
+      String deep100 = "[".repeat(100) + "]".repeat(100);
+      assertThat(KvValidator.metadata(deep100)).isEqualTo(deep100);
+      String deep512 = "[".repeat(512) + "]".repeat(512);
+      assertThat(KvValidator.metadata(deep512)).isEqualTo(deep512);
+      String spaced = "[ ".repeat(512) + "]".repeat(512);
+      assertThat(KvValidator.metadata(spaced)).isEqualTo(deep512);
+    }
+
+    @Test
+    void metadata_deeperThanFitsIsRefusedForItsSize() {
+      String deep513 = "[".repeat(513) + "]".repeat(513);
+      assertThatThrownBy(() -> KvValidator.metadata(deep513))
+          .isInstanceOfSatisfying(
+              KvException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE))
+          .hasMessageContaining("Metadata length of 1026 exceeds limit of 1024.");
+      String beyondParser = "[".repeat(1001) + "]".repeat(1001);
+      assertInvalid(() -> KvValidator.metadata(beyondParser), "Invalid metadata JSON");
     }
 
     @Test
@@ -641,9 +655,10 @@ class KvValidatorTest {
 
     @Test
     void metadata_nodeNestingDepth() {
-      ArrayNode ok = nested(64);
-      assertThat(KvValidator.metadata(ok)).isEqualTo("[".repeat(64) + "]".repeat(64));
-      assertInvalid(() -> KvValidator.metadata(nested(65)), "Invalid metadata JSON");
+      ArrayNode ok = nested(512);
+      assertThat(KvValidator.metadata(ok)).isEqualTo("[".repeat(512) + "]".repeat(512));
+      assertThatThrownBy(() -> KvValidator.metadata(nested(513)))
+          .hasMessageContaining("Metadata length of 1026 exceeds limit of 1024.");
     }
 
     @Test
@@ -805,9 +820,10 @@ class KvValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0", "-1", "", "abc", "1.5", "2147483648"})
+  @ValueSource(strings = {"0", "-1", "", "abc", "1.5", "2147483648", "99999999999"})
   void page_invalid(String raw) {
-    assertInvalid(() -> KvValidator.page(raw), "page: must be an integer >= 1");
+    // the range is named, so a too-large page does not read as "must be >= 1"
+    assertInvalid(() -> KvValidator.page(raw), "page: must be an integer from 1 to 2147483647");
   }
 
   @ParameterizedTest
