@@ -112,9 +112,10 @@ final class PrivateFiles {
    */
   static void warnIfOpenToOthers(Path dir) {
     try {
-      Loose loose = looseModes(dir);
+      Path real = dir.toRealPath(); // a symbolic link to the data dir: check (and name) the target
+      Loose loose = looseModes(real);
       if (loose != null) {
-        LOG.warn(loose.warning(dir));
+        LOG.warn(loose.warning(real));
       }
     } catch (IOException | UncheckedIOException e) {
       LOG.debug("could not check the modes in {}", dir, e);
@@ -129,9 +130,8 @@ final class PrivateFiles {
           + dir
           + " is open to other users: "
           + count
-          + " entr"
-          + (count == 1 ? "y" : "ies")
-          + " in it grant group/other access (e.g. "
+          + (count == 1 ? " entry in it grants" : " entries in it grant")
+          + " group/other access (e.g. "
           + example
           + " is "
           + exampleMode
