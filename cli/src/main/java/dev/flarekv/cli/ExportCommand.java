@@ -11,15 +11,22 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,7 +108,7 @@ final class ExportCommand extends LeafCommand {
       Path file = io.cwd().resolve(output);
       Path partial = file.resolveSibling(file.getFileName() + ".partial");
       try {
-        summary = export(client, target.id(), first, Files.newOutputStream(partial));
+        summary = export(client, target.id(), first, createPrivate(partial));
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(partial);
@@ -123,6 +130,22 @@ final class ExportCommand extends LeafCommand {
                 + " s"
                 + (summary.vanished() > 0 ? ", " + summary.vanished() + " deleted meanwhile" : "")
                 + ")");
+  }
+
+  /**
+   * A new file with mode 0600 where the file system has POSIX modes: an export holds the data, so
+   * it is as private as the data dir (see docs/backup.md). A leftover partial file is replaced;
+   * CREATE_NEW never follows a symbolic link planted in its place.
+   */
+  static OutputStream createPrivate(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+      return Channels.newOutputStream(
+          Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(ownerOnly)));
+    }
+    return Channels.newOutputStream(Files.newByteChannel(file, options));
   }
 
   private Summary export(KvClient client, String ns, KeyListPage first, OutputStream sink)

@@ -11,6 +11,7 @@ import dev.flarekv.storage.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +178,20 @@ class ExportImportTest {
       CliHarness.Run run = cli.root("export", "--namespace-id", ns, "-o", "e.json");
       assertThat(run.code()).as(run.toString()).isZero();
       assertThat(Files.readString(cwd.resolve("e.json"))).isEqualTo("[]\n");
+      // an export holds the data: owner-only, also when it replaces a file others could read
+      assertThat(
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(cwd.resolve("e.json"))))
+          .isEqualTo("rw-------");
+      Files.setPosixFilePermissions(
+          cwd.resolve("e.json"), PosixFilePermissions.fromString("rw-r--r--"));
+      Files.writeString(cwd.resolve("e.json.partial"), "left over from a crash");
+      Files.setPosixFilePermissions(
+          cwd.resolve("e.json.partial"), PosixFilePermissions.fromString("rw-rw-rw-"));
+      assertThat(cli.root("export", "--namespace-id", ns, "-o", "e.json").code()).isZero();
+      assertThat(
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(cwd.resolve("e.json"))))
+          .isEqualTo("rw-------");
+      assertThat(cwd.resolve("e.json.partial")).doesNotExist();
       CliHarness.Run bad = cli.root("export", "--namespace-id", "0".repeat(32), "-o", "bad.json");
       assertThat(bad.code()).isEqualTo(1);
       assertThat(bad.err()).contains("10013");

@@ -51,6 +51,8 @@ public final class Flarekv implements Runnable {
   }
 
   public static void main(String[] args) {
+    // owner-only files (data dir, WAL, SST, backups, exports): see docs/reliability.md
+    PrivateUmask.apply();
     int code = commandLine().execute(args);
     if (code != 0 || args.length == 0 || !args[0].equals("serve")) {
       System.exit(code);

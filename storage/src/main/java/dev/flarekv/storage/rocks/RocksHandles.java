@@ -180,8 +180,9 @@ final class RocksHandles implements AutoCloseable {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new StoreException("Cannot open store in " + dir + ": not a directory", null);
     }
+    boolean created;
     try {
-      Files.createDirectories(dir);
+      created = PrivateFiles.createDirectories(dir); // 0700, see docs/reliability.md
     } catch (IOException e) {
       throw new StoreException("Cannot create store directory " + dir + ": " + e, e);
     }
@@ -195,6 +196,9 @@ final class RocksHandles implements AutoCloseable {
     if (!Files.exists(dir.resolve("CURRENT")) && containsDatabaseFiles(dir)) {
       throw new StoreException(
           "Cannot open store in " + dir + ": database files present but CURRENT is missing", null);
+    }
+    if (!created) {
+      PrivateFiles.warnIfOpenToOthers(dir);
     }
   }
 

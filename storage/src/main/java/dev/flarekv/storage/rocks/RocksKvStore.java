@@ -9,6 +9,7 @@ import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.ReadAttempt;
 import dev.flarekv.storage.StoreException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -311,7 +312,9 @@ final class RocksKvStore implements KvStore {
   /**
    * A RocksDB checkpoint: SST and blob files are hard-linked when {@code target} is on the same
    * file system (copied otherwise), the MANIFEST and OPTIONS are copied, and the memtables are
-   * flushed first, so the copy needs no WAL replay and holds every acknowledged write.
+   * flushed first, so the copy needs no WAL replay and holds every acknowledged write. The copy is
+   * private: its directories 0700 (missing parents of {@code target} too), its files 0600; a
+   * hard-linked file shares that mode with the store's own copy.
    */
   @Override
   public void checkpoint(Path target) {
@@ -321,7 +324,7 @@ final class RocksKvStore implements KvStore {
     }
     try {
       if (dir.getParent() != null) {
-        Files.createDirectories(dir.getParent());
+        PrivateFiles.createDirectories(dir.getParent());
       }
     } catch (IOException e) {
       throw new StoreException("Cannot create the parent of checkpoint " + dir + ": " + e, e);
@@ -334,6 +337,11 @@ final class RocksKvStore implements KvStore {
           }
           return null;
         });
+    try {
+      PrivateFiles.restrictTree(dir);
+    } catch (IOException | UncheckedIOException e) {
+      throw new StoreException("Cannot make checkpoint " + dir + " private (0700/0600): " + e, e);
+    }
   }
 
   // ---------------------------------------------------------------- lifecycle
