@@ -177,6 +177,68 @@ class FullDiskTest {
     }
   }
 
+  /**
+   * Another process takes the last byte: RocksDB itself hits ENOSPC (on a delete, which the store
+   * never holds back) and stops all writes. Once 6 MiB are free again it resumes on its own within
+   * its 5 s poll (an unpatched store waited for 64 MiB, its largest write buffer).
+   */
+  @Test
+  void diskFilledByAnotherProcess_engineResumesWithAFewMiBFree() throws Exception {
+    Path disk = dir.resolve("disk");
+    TmpfsMount mount = TmpfsMount.mount(disk, 64);
+    assumeTrue(mount != null, () -> skipReason(disk));
+    try (TestServer server = TestServer.start(disk.resolve("data"))) {
+      String base = TestServer.ns(server.createNamespace("other"));
+      assertThat(server.put(base + "/values/k", "v").status()).isEqualTo(200);
+      Files.write(disk.resolve("ballast-small"), random(6 * MIB, 7));
+      fillUp(disk.resolve("ballast-rest"));
+      StringBuilder keys = new StringBuilder("[");
+      for (int i = 0; i < 2000; i++) {
+        keys.append(i == 0 ? "" : ",").append('"').append(i).append("x".repeat(500)).append('"');
+      }
+      keys.append(']');
+      // the log file RocksDB preallocated still takes a few MiB of deletes
+      Reply refused = null;
+      for (int i = 0; i < 40 && (refused == null || refused.status() == 200); i++) {
+        refused = server.postJson(base + "/bulk/delete", keys.toString());
+      }
+      assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+      assertHealth(server, false);
+      assertThat(server.get("/healthz").json().path("message").asText())
+          .contains("storage engine stopped writing");
+      assertThat(server.get(base + "/values/k").status()).isEqualTo(200);
+
+      Files.delete(disk.resolve("ballast-small"));
+      awaitTrue(
+          "a delete after freeing 6 MiB", () -> server.delete(base + "/values/k").status() == 200);
+      assertThat(server.get(base + "/values/k").status()).isEqualTo(404);
+      // deletes work again; values wait for the store's own reserve
+      assertHealth(server, false);
+      assertThat(server.get("/healthz").json().path("message").asText())
+          .contains("writes of values are refused");
+      Files.delete(disk.resolve("ballast-rest"));
+      assertHealth(server, true);
+      assertThat(server.put(base + "/values/k", "again").status()).isEqualTo(200);
+    } finally {
+      mount.close();
+    }
+  }
+
+  /** Writes {@code file} until the file system is full. */
+  private static void fillUp(Path file) throws IOException {
+    byte[] chunk = random(64 * 1024, 3);
+    try (var out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(chunk);
+        out.flush();
+      }
+    } catch (IOException e) {
+      if (Files.getFileStore(file).getUsableSpace() > 64 * 1024) {
+        throw e;
+      }
+    }
+  }
+
   /** {@code /healthz} on both listeners and the writable gauge agree with {@code writable}. */
   private static void assertHealth(TestServer server, boolean writable) throws IOException {
     Reply rest = server.get("/healthz");
