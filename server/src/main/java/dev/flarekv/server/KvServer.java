@@ -123,7 +123,8 @@ public final class KvServer implements AutoCloseable {
             new ValuesEndpoint(store, clock),
             bulk,
             new AccountEndpoint(config.accountId(), auth));
-    RestDispatcher dispatcher = new RestDispatcher(api, auth, registry, () -> ready);
+    RestDispatcher dispatcher =
+        new RestDispatcher(api, auth, registry, () -> ready, store::degradedReason);
     BindingDispatcher binding =
         new BindingDispatcher(
             store,

@@ -131,6 +131,16 @@ public interface KvStore extends AutoCloseable {
   }
 
   /**
+   * Why the store refuses writes of values right now (today: only a full disk, the text starts with
+   * {@code "out of space"}), or empty while it takes them. Reads and deletes may still work; see
+   * docs/reliability.md. Cheap enough for every health check. Engines that never refuse report
+   * empty.
+   */
+  default Optional<String> degradedReason() {
+    return Optional.empty();
+  }
+
+  /**
    * Writes a consistent point-in-time copy of the whole store into {@code target}, a directory that
    * must not exist yet (its parent is created). The copy opens as a store of its own, for example
    * with {@code flarekv serve --data-dir target}. Writes keep running meanwhile; the copy holds

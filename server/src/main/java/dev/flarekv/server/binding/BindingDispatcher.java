@@ -20,6 +20,7 @@ import dev.flarekv.server.auth.TokenAuthenticator;
 import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvErrorMapper;
 import dev.flarekv.server.http.RequestMetrics;
+import dev.flarekv.server.http.RestDispatcher;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.ReadAttempt;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,7 +87,13 @@ public final class BindingDispatcher implements Dispatcher {
       String path = request.rawPath();
       HttpMethod method = request.method();
       if (path.equals("/healthz") && method.equals(HttpMethod.GET)) {
-        return text(200, null, "ok");
+        // docs/server.md: "ok", or "degraded: <why>" while the store refuses writes
+        return text(
+            200,
+            null,
+            RestDispatcher.degradedReason(store::degradedReason)
+                .map(why -> "degraded: " + why)
+                .orElse("ok"));
       }
       Principal principal =
           auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));

@@ -1,7 +1,9 @@
 package dev.flarekv.server.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
+import dev.flarekv.protocol.json.KvJson;
 import dev.flarekv.protocol.validation.KvLimits;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
@@ -16,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The REST listener's request pipeline after HTTP decoding: health and metrics, authentication,
@@ -32,17 +36,24 @@ public final class RestDispatcher implements Dispatcher {
   private final PrometheusMeterRegistry registry;
   private final RequestMetrics metrics;
   private final BooleanSupplier ready;
+  private final Supplier<Optional<String>> degraded;
 
+  /**
+   * @param degraded why the store refuses writes right now ({@link
+   *     dev.flarekv.storage.KvStore#degradedReason()}), for {@code /healthz}
+   */
   public RestDispatcher(
       RestApi api,
       TokenAuthenticator auth,
       PrometheusMeterRegistry registry,
-      BooleanSupplier ready) {
+      BooleanSupplier ready,
+      Supplier<Optional<String>> degraded) {
     this.api = api;
     this.auth = auth;
     this.registry = registry;
     this.metrics = new RequestMetrics(registry, "rest");
     this.ready = ready;
+    this.degraded = degraded;
   }
 
   @Override
@@ -172,14 +183,32 @@ public final class RestDispatcher implements Dispatcher {
   /** 10,000 keys of 512 bytes, each byte escaped in six characters at worst, plus framing. */
   static final long BULK_KEYS_LIMIT = 32L << 20;
 
+  /**
+   * 200 {@code {"status":"ok"}} while serving; 200 {@code {"status":"degraded","reason":
+   * "out_of_space","message":...}} while the store refuses writes but still serves reads and
+   * deletes (docs/server.md); 503 while starting or stopping.
+   */
   private ApiReply health() {
-    if (ready.getAsBoolean()) {
-      return new ApiReply(
-          200,
-          "application/json",
-          "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8),
-          Map.of());
+    if (!ready.getAsBoolean()) {
+      return ApiReply.error(ErrorCode.UNAVAILABLE, "starting or stopping");
     }
-    return ApiReply.error(ErrorCode.UNAVAILABLE, "starting or stopping");
+    Optional<String> why = degradedReason(degraded);
+    ObjectNode body = KvJson.mapper().createObjectNode();
+    if (why.isEmpty()) {
+      body.put("status", "ok");
+    } else {
+      body.put("status", "degraded").put("reason", "out_of_space").put("message", why.get());
+    }
+    return new ApiReply(
+        200, "application/json", KvJson.compact(body).getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+
+  /** The store's reason; a store that cannot even tell is degraded for that reason. */
+  public static Optional<String> degradedReason(Supplier<Optional<String>> degraded) {
+    try {
+      return degraded.get();
+    } catch (RuntimeException e) {
+      return Optional.of("out of space: cannot read the free space: " + e.getMessage());
+    }
   }
 }

@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *       blocking (the {@code get} that follows is timed as usual).
  *   <li>{@value #OPEN_ITERATORS}: gauge of {@link KvStore#openIterators()} (a leak shows as a value
  *       that never returns to 0).
+ *   <li>{@value #WRITABLE}: gauge, 1 while the store takes writes, 0 while {@link
+ *       KvStore#degradedReason()} says why it refuses them (a full disk).
  * </ul>
  */
 public final class MeteredKvStore implements KvStore {
@@ -42,6 +44,7 @@ public final class MeteredKvStore implements KvStore {
   public static final String SWEPT = "flarekv.store.expired.swept";
   public static final String OPEN_ITERATORS = "flarekv.store.open.iterators";
   public static final String CACHE_MISSES = "flarekv.store.memory.read.misses";
+  public static final String WRITABLE = "flarekv.store.writable";
 
   private final KvStore delegate;
   private final MeterRegistry registry;
@@ -62,6 +65,9 @@ public final class MeteredKvStore implements KvStore {
             .register(registry);
     Gauge.builder(OPEN_ITERATORS, delegate, KvStore::openIterators)
         .description("Storage engine iterators open right now")
+        .register(registry);
+    Gauge.builder(WRITABLE, delegate, store -> store.degradedReason().isPresent() ? 0 : 1)
+        .description("1 while the store takes writes, 0 while it refuses them (out of space)")
         .register(registry);
   }
 
@@ -158,6 +164,11 @@ public final class MeteredKvStore implements KvStore {
     int deleted = timed("sweepExpired", () -> delegate.sweepExpired(maxDeletes));
     swept.increment(deleted);
     return deleted;
+  }
+
+  @Override
+  public Optional<String> degradedReason() {
+    return delegate.degradedReason();
   }
 
   @Override

@@ -25,6 +25,7 @@ import org.rocksdb.Env;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
+import org.rocksdb.MutableColumnFamilyOptions;
 import org.rocksdb.Priority;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.ReadTier;
@@ -51,6 +52,14 @@ final class RocksHandles implements AutoCloseable {
   static final long MIN_BLOB_BYTES = 64L * 1024;
 
   private static final long WRITE_BUFFER_BYTES = 64L * 1024 * 1024;
+
+  /**
+   * The free space after which RocksDB resumes writing on its own once an ENOSPC stopped it.
+   * RocksDB takes it from the largest write buffer the database is opened with, so every family is
+   * opened with this write buffer and raised to its real size right after (docs/reliability.md).
+   */
+  static final long RESUME_FREE_BYTES = 4L * 1024 * 1024;
+
   private static final int MAX_OPEN_FILES = 512;
 
   static {
@@ -70,6 +79,9 @@ final class RocksHandles implements AutoCloseable {
    */
   final ReadOptions memoryOnlyReads;
 
+  /** Free-space admission of writes and RocksDB's out-of-space state. */
+  final DiskSpaceGuard diskSpace;
+
   private final ColumnFamilyHandle defaultFamily;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions defaultOptions;
@@ -85,6 +97,7 @@ final class RocksHandles implements AutoCloseable {
     lowerCompactionPriorityOnce();
     blockCache = track(created, new LRUCache(config.blockCacheBytes()));
     bloomFilter = track(created, new BloomFilter(10));
+    diskSpace = track(created, DiskSpaceGuard.forDirectory(dir));
     dbOptions =
         track(
             created,
@@ -94,13 +107,15 @@ final class RocksHandles implements AutoCloseable {
                 .setMaxOpenFiles(MAX_OPEN_FILES)
                 .setMaxBackgroundJobs(2)
                 .setKeepLogFileNum(5)
+                .setListeners(List.of(diskSpace))
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL));
-    defaultOptions = track(created, new ColumnFamilyOptions());
+    defaultOptions =
+        track(created, new ColumnFamilyOptions().setWriteBufferSize(RESUME_FREE_BYTES));
     dataOptions =
         track(
             created,
             new ColumnFamilyOptions()
-                .setWriteBufferSize(WRITE_BUFFER_BYTES)
+                .setWriteBufferSize(RESUME_FREE_BYTES)
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(tableConfig(true))
                 .setEnableBlobFiles(true)
@@ -111,6 +126,7 @@ final class RocksHandles implements AutoCloseable {
         track(
             created,
             new ColumnFamilyOptions()
+                .setWriteBufferSize(RESUME_FREE_BYTES)
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setTableFormatConfig(tableConfig(false)));
     writeOptions = track(created, new WriteOptions().setSync(config.syncWrites()));
@@ -130,6 +146,19 @@ final class RocksHandles implements AutoCloseable {
     namespaces = handles.get(1);
     data = handles.get(2);
     expiry = handles.get(3);
+    raiseWriteBuffers();
+  }
+
+  /**
+   * The write buffers the store runs with (64 MiB, RocksDB's default, for every written family),
+   * set once RocksDB has taken its resume threshold from the ones it was opened with.
+   */
+  private void raiseWriteBuffers() throws RocksDBException {
+    for (ColumnFamilyHandle family : List.of(namespaces, data, expiry)) {
+      db.setOptions(
+          family,
+          MutableColumnFamilyOptions.builder().setWriteBufferSize(WRITE_BUFFER_BYTES).build());
+    }
   }
 
   /**
@@ -265,6 +294,7 @@ final class RocksHandles implements AutoCloseable {
         dataOptions,
         indexOptions,
         bloomFilter,
+        diskSpace,
         blockCache);
   }
 
@@ -290,6 +320,7 @@ final class RocksHandles implements AutoCloseable {
     dataOptions.close();
     indexOptions.close();
     bloomFilter.close();
+    diskSpace.close();
     blockCache.close();
   }
 

@@ -56,6 +56,7 @@ final class RocksKvStore implements KvStore {
   private final StripedLocks stripes = new StripedLocks(STRIPES);
   private final TrackedIterator.Registry iterators = new TrackedIterator.Registry();
   private final RocksExpirySweep sweep;
+  private final RocksSpaceUse spaceUse;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed; // guarded by lifecycle
 
@@ -64,6 +65,7 @@ final class RocksKvStore implements KvStore {
     this.clock = clock;
     this.catalog = RocksNamespaces.load(handles);
     this.sweep = new RocksExpirySweep(handles, stripes, iterators, clock);
+    this.spaceUse = new RocksSpaceUse(handles);
   }
 
   /** A step that may fail inside RocksDB. */
@@ -276,12 +278,21 @@ final class RocksKvStore implements KvStore {
           List<byte[]> dataKeys = new ArrayList<>(puts.size() + deletes.size());
           puts.forEach(entry -> dataKeys.add(KeyCodec.dataKey(space.id, entry.key())));
           deletes.forEach(key -> dataKeys.add(KeyCodec.dataKey(space.id, key)));
+          List<byte[]> records = new ArrayList<>(puts.size());
+          long bytes = 0;
+          for (int i = 0; i < puts.size(); i++) {
+            records.add(ValueCodec.encode(puts.get(i)));
+            bytes += records.get(i).length + (long) dataKeys.get(i).length;
+          }
+          if (!puts.isEmpty()) {
+            handles.diskSpace.admit(bytes, spaceUse);
+          }
           long lowestExpiration = Long.MAX_VALUE;
           int[] held = stripes.lock(dataKeys);
           try (WriteBatch batch = new WriteBatch()) {
             for (int i = 0; i < puts.size(); i++) {
               KvEntry entry = puts.get(i);
-              batch.put(handles.data, dataKeys.get(i), ValueCodec.encode(entry));
+              batch.put(handles.data, dataKeys.get(i), records.get(i));
               if (entry.expires()) {
                 batch.put(
                     handles.expiry, KeyCodec.expiryKey(entry.expiration(), dataKeys.get(i)), EMPTY);
@@ -371,7 +382,11 @@ final class RocksKvStore implements KvStore {
       }
       return step.run();
     } catch (RocksDBException e) {
-      throw handles.wrap(op, e);
+      StoreException wrapped = handles.wrap(op, e);
+      if (wrapped.outOfSpace()) {
+        handles.diskSpace.refusedByEngine();
+      }
+      throw wrapped;
     } finally {
       lifecycle.readLock().unlock();
     }
@@ -400,6 +415,17 @@ final class RocksKvStore implements KvStore {
       handles.close();
     } finally {
       lifecycle.writeLock().unlock();
+    }
+  }
+
+  /** See {@link DiskSpaceGuard#degradedReason}; empty once the store is closed. */
+  @Override
+  public Optional<String> degradedReason() {
+    lifecycle.readLock().lock();
+    try {
+      return closed ? Optional.empty() : handles.diskSpace.degradedReason(spaceUse);
+    } finally {
+      lifecycle.readLock().unlock();
     }
   }
 
