@@ -214,7 +214,8 @@ final class DiskSpaceGuard extends AbstractEventListener {
   @Override
   public void onBackgroundError(BackgroundErrorReason reason, Status status) {
     if (status != null && status.getSubCode() == Status.SubCode.NoSpace) {
-      engineError = reason + ": " + status.getCodeString() + " " + status.getState();
+      // reason and code only: the state names files, and /healthz is unauthenticated
+      engineError = reason + ": " + status.getCodeString() + ", no space left on device";
     }
   }
 
