@@ -198,7 +198,12 @@ public final class KvServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(
             new KvServerInitializer(
-                dispatcher, storageExecutor, bodyBudget, config.idleTimeout(), connections))
+                dispatcher,
+                storageExecutor,
+                bodyBudget,
+                config.idleTimeout(),
+                config.requestReadTimeout(),
+                connections))
         .bind(address)
         .sync()
         .channel();

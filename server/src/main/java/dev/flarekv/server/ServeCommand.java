@@ -116,6 +116,16 @@ public final class ServeCommand implements Callable<Integer> {
   Duration idleTimeout;
 
   @Option(
+      names = "--request-read-timeout",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "Answer 408 and close the connection when a request's head and body have not all"
+              + " arrived this long after its first byte, e.g. 30s, 500ms"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration requestReadTimeout;
+
+  @Option(
       names = "--account-id",
       defaultValue = ServerConfig.DEFAULT_ACCOUNT_ID,
       description = "Account reported to wrangler's account discovery (default: ${DEFAULT-VALUE}).")
@@ -250,6 +260,7 @@ public final class ServeCommand implements Callable<Integer> {
         .withSyncWrites(sync)
         .withSweepInterval(sweepInterval)
         .withIdleTimeout(idleTimeout)
+        .withRequestReadTimeout(requestReadTimeout)
         .withAccountId(accountId)
         .withBindingPort(parseBindingPort(bindingPort))
         .withBindingNamespace(bindingNamespace)

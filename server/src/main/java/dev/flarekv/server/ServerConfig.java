@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  *     X-Flarekv-Namespace} header (created in {@code accountId} on first use), or null
  * @param idleTimeout how long a connection may stay without reads or writes before the server
  *     closes it (a request being processed does not count as idle)
+ * @param requestReadTimeout how long a request's head and body may take to arrive, from its first
+ *     byte, before the server answers 408 and closes the connection
  * @param cassandra where to store the data in Apache Cassandra instead of RocksDB
  *     (docs/cassandra.md), or null for RocksDB in {@code dataDir}
  */
@@ -42,6 +44,7 @@ public record ServerConfig(
     int bindingPort,
     String bindingNamespace,
     Duration idleTimeout,
+    Duration requestReadTimeout,
     CassandraConfig cassandra) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -52,6 +55,7 @@ public record ServerConfig(
   public static final int EPHEMERAL_PORT = -1;
   public static final String DEFAULT_ACCOUNT_ID = "f1a2e4b0000000000000000000000001";
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(60);
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -76,11 +80,16 @@ public record ServerConfig(
     if (idleTimeout.toMillis() <= 0) {
       throw new IllegalArgumentException("idleTimeout must be at least 1 ms: " + idleTimeout);
     }
+    Objects.requireNonNull(requestReadTimeout, "requestReadTimeout");
+    if (requestReadTimeout.toMillis() <= 0) {
+      throw new IllegalArgumentException(
+          "requestReadTimeout must be at least 1 ms: " + requestReadTimeout);
+    }
   }
 
   /**
    * Defaults: 127.0.0.1:8790, ./.flarekv/data, no tokens, WAL without fsync, 10 s sweeps, 120 s
-   * idle timeout.
+   * idle timeout, 60 s request read timeout.
    */
   public static ServerConfig defaults() {
     return new ServerConfig(
@@ -96,6 +105,7 @@ public record ServerConfig(
         DEFAULT_BINDING_PORT,
         null,
         DEFAULT_IDLE_TIMEOUT,
+        DEFAULT_REQUEST_READ_TIMEOUT,
         null);
   }
 
@@ -147,6 +157,10 @@ public record ServerConfig(
     return with(d -> d.idleTimeout = value);
   }
 
+  public ServerConfig withRequestReadTimeout(Duration value) {
+    return with(d -> d.requestReadTimeout = value);
+  }
+
   /** Stores the data in Cassandra; null goes back to RocksDB. */
   public ServerConfig withCassandra(CassandraConfig value) {
     return with(d -> d.cassandra = value);
@@ -172,6 +186,7 @@ public record ServerConfig(
     int bindingPort;
     String bindingNamespace;
     Duration idleTimeout;
+    Duration requestReadTimeout;
     CassandraConfig cassandra;
 
     Draft(ServerConfig c) {
@@ -187,6 +202,7 @@ public record ServerConfig(
       bindingPort = c.bindingPort;
       bindingNamespace = c.bindingNamespace;
       idleTimeout = c.idleTimeout;
+      requestReadTimeout = c.requestReadTimeout;
       cassandra = c.cassandra;
     }
 
@@ -204,6 +220,7 @@ public record ServerConfig(
           bindingPort,
           bindingNamespace,
           idleTimeout,
+          requestReadTimeout,
           cassandra);
     }
   }
@@ -235,6 +252,8 @@ public record ServerConfig(
         + bindingNamespace
         + ", idleTimeout="
         + idleTimeout
+        + ", requestReadTimeout="
+        + requestReadTimeout
         + ", store="
         + (cassandra == null
             ? "rocksdb"

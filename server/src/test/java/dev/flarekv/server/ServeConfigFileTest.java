@@ -44,6 +44,7 @@ class ServeConfigFileTest {
             binding-port=auto
             sweep-interval=30s
             idle-timeout=5m
+            request-read-timeout=45s
             sync=true
             """,
             "--port",
@@ -52,6 +53,7 @@ class ServeConfigFileTest {
     assertThat(config.bindingPort()).isEqualTo(ServerConfig.EPHEMERAL_PORT);
     assertThat(config.sweepInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.requestReadTimeout()).isEqualTo(Duration.ofSeconds(45));
     assertThat(config.syncWrites()).isTrue();
     assertThat(config.cassandra()).isNotNull();
     assertThat(config.cassandra().contactPoints())
@@ -87,6 +89,10 @@ class ServeConfigFileTest {
     assertThat(config.port()).isEqualTo(1234);
     assertThat(config.cassandra()).isNull();
     assertThat(config.idleTimeout()).isEqualTo(ServerConfig.DEFAULT_IDLE_TIMEOUT);
+    assertThat(config.requestReadTimeout()).isEqualTo(Duration.ofSeconds(60));
+    cl.parseArgs("--request-read-timeout", "500ms");
+    assertThat(((ServeCommand) cl.getCommand()).serverConfig().requestReadTimeout())
+        .isEqualTo(Duration.ofMillis(500));
   }
 
   @Test

@@ -502,6 +502,7 @@ public final class KvClient {
       case 403 -> ErrorCode.FORBIDDEN;
       case 404 -> ErrorCode.NO_ROUTE;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 408 -> ErrorCode.REQUEST_TIMEOUT;
       case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
       case 414 -> ErrorCode.KEY_TOO_LONG;
       case 429, 502, 503, 504 -> ErrorCode.UNAVAILABLE;

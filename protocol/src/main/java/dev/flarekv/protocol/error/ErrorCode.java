@@ -34,6 +34,8 @@ public enum ErrorCode {
   NO_ROUTE(404, 7003, "No route for the URI"),
   /** The route exists but not for this method. */
   METHOD_NOT_ALLOWED(405, 7001, "Method not allowed"),
+  /** A request whose head and body did not arrive within the request read timeout. */
+  REQUEST_TIMEOUT(408, 10001, "Request timeout"),
   /** The server is overloaded or the storage cannot take writes (for example a full disk). */
   UNAVAILABLE(503, 10001, "Service temporarily unavailable"),
   /** A bug or an unexpected storage failure; details are logged, never sent. */

@@ -145,10 +145,12 @@ class KvClientTest {
     "404,7003,NO_ROUTE",
     "405,7001,METHOD_NOT_ALLOWED",
     "503,10001,UNAVAILABLE",
+    "408,10001,REQUEST_TIMEOUT",
     "500,10001,INTERNAL",
     "404,99999,NO_ROUTE",
     "400,99999,INVALID_REQUEST",
     "429,10022,UNAVAILABLE",
+    "408,99999,REQUEST_TIMEOUT",
     "418,1,INTERNAL"
   })
   void decodeError_mapsStatusAndCode(int status, int code, ErrorCode expected) {

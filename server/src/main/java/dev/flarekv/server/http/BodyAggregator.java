@@ -69,9 +69,23 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof HttpContent content) {
       content(ctx, content);
+    } else if (msg instanceof RequestReadTimeout.Expired expired) {
+      timedOut(ctx, expired);
     } else if (!(msg instanceof HttpRequest)) {
       ctx.fireChannelRead(msg);
     }
+  }
+
+  /**
+   * The request being read did not arrive in time: it is answered 408 in its turn, unless it was
+   * answered from its head already (its body was being dropped); either way the connection closes.
+   */
+  private void timedOut(ChannelHandlerContext ctx, RequestReadTimeout.Expired expired) {
+    boolean answered = head != null && discarding && !overflowed;
+    abandon();
+    head = null;
+    discarding = true;
+    ctx.fireChannelRead(answered ? Rejection.CLOSE : new Rejection(expired.reply(), false));
   }
 
   private void start(ChannelHandlerContext ctx, HttpRequest request) {

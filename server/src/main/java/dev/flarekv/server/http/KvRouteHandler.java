@@ -4,6 +4,8 @@ import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,14 +33,19 @@ import org.slf4j.LoggerFactory;
  * hand-offs.
  *
  * <p>HTTP/1.1 pipelining requires responses in request order, so each channel handles one request
- * at a time: later requests wait in a per-channel queue and reading pauses ({@code autoRead} off)
- * until the queue drains. Stateless and shared; per-channel state lives in a channel attribute.
+ * at a time. The channel never reads on its own ({@code autoRead} off): this handler asks for the
+ * next request with {@code read()} once the reply to the current one is written, and the {@link
+ * io.netty.handler.flow.FlowControlHandler} in front of it hands over exactly one request per
+ * {@code read()}, holding back the others the codec already decoded. While the channel is not
+ * writable (the client is not reading its replies) no next request is asked for, so the server
+ * stops reading the socket instead of buffering replies: every request it accepted gets its reply,
+ * in order, and memory per connection stays bounded. Stateless and shared; per-channel state lives
+ * in a channel attribute.
  */
 @ChannelHandler.Sharable
 final class KvRouteHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(KvRouteHandler.class);
   private static final AttributeKey<ChannelState> STATE = AttributeKey.valueOf("flarekv.state");
-  private static final int MAX_QUEUED_PER_CHANNEL = 16;
 
   private final Dispatcher dispatcher;
   private final Executor executor;
@@ -48,9 +55,42 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
     this.executor = executor;
   }
 
+  /** Touched only on the channel's event loop. */
   private static final class ChannelState {
-    final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** A request is being answered. */
     boolean busy;
+
+    /** A {@code read()} was issued and no request has arrived since. */
+    boolean wanted;
+
+    /** The last reply closes the connection: nothing more is read. */
+    boolean closing;
+
+    /** {@link #pull} is on the stack; a nested call only sets {@link #pullAgain}. */
+    boolean pulling;
+
+    boolean pullAgain;
+
+    /**
+     * Requests that arrived while busy. The flow control in front hands over one request per read,
+     * so this stays empty; it is here so that no request is ever dropped.
+     */
+    ArrayDeque<Object> early;
+  }
+
+  private static ChannelState state(ChannelHandlerContext ctx) {
+    ChannelState state = ctx.channel().attr(STATE).get();
+    if (state == null) {
+      state = new ChannelState();
+      ctx.channel().attr(STATE).set(state);
+    }
+    return state;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    ctx.fireChannelActive();
+    pull(ctx, state(ctx)); // the first request
   }
 
   @Override
@@ -59,27 +99,52 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    ChannelState state = ctx.channel().attr(STATE).get();
-    if (state == null) {
-      state = new ChannelState();
-      ctx.channel().attr(STATE).set(state);
+    ChannelState state = state(ctx);
+    state.wanted = false;
+    if (state.closing) {
+      ReferenceCountUtil.release(msg);
+      return;
     }
     if (state.busy) {
-      if (state.queue.size() >= MAX_QUEUED_PER_CHANNEL) {
-        ReferenceCountUtil.release(msg);
-        ctx.close();
-        return;
+      if (state.early == null) {
+        state.early = new ArrayDeque<>(2);
       }
-      state.queue.add(msg);
-      ctx.channel().config().setAutoRead(false);
+      state.early.add(msg);
       return;
     }
     handle(ctx, state, msg);
   }
 
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    // a read cycle can end without a whole request (a head still coming in): ask again
+    ChannelState state = state(ctx);
+    if (state.wanted) {
+      state.wanted = false;
+      pull(ctx, state);
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ChannelState state = state(ctx);
+    if (ctx.channel().isWritable() && !state.busy) {
+      next(ctx, state);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
   private void handle(ChannelHandlerContext ctx, ChannelState state, Object msg) {
     state.busy = true;
     if (msg instanceof Rejection rejection) {
+      if (rejection.reply() == null) {
+        // after the replies already written, not over them
+        state.closing = true;
+        drain(state);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
       write(ctx, state, rejection.reply(), rejection.keepAlive());
       return;
     }
@@ -145,18 +210,53 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
 
   private void write(ChannelHandlerContext ctx, ChannelState state, ApiReply reply, boolean keep) {
     FullHttpResponse response = Responses.of(reply, keep);
-    if (!keep) {
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    ChannelFuture written = ctx.writeAndFlush(response);
+    state.busy = false;
+    // the handlers on the way out may have turned the reply into the last one (a shutdown drain)
+    if (!keep || !HttpUtil.isKeepAlive(response)) {
+      written.addListener(ChannelFutureListener.CLOSE);
+      state.closing = true;
       drain(state);
       return;
     }
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-    state.busy = false;
-    Object next = state.queue.poll();
-    if (next != null) {
-      handle(ctx, state, next);
-    } else {
-      ctx.channel().config().setAutoRead(true);
+    written.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    next(ctx, state);
+  }
+
+  /** Goes on with the next request: one that arrived early, else a read when writable. */
+  private void next(ChannelHandlerContext ctx, ChannelState state) {
+    Object early = state.early == null ? null : state.early.poll();
+    if (early != null) {
+      handle(ctx, state, early);
+      return;
+    }
+    pull(ctx, state);
+  }
+
+  /**
+   * Asks the flow control for the next request unless one is being answered, one was asked for
+   * already, the connection is closing or its replies are not being taken ({@link
+   * #channelWritabilityChanged} resumes then). A request answered inline arrives and finishes
+   * inside {@code read()}; its own call for the next one is turned into another turn of this loop
+   * instead of a deeper stack, so a long pipelined burst does not recurse.
+   */
+  private static void pull(ChannelHandlerContext ctx, ChannelState state) {
+    if (state.pulling) {
+      state.pullAgain = true;
+      return;
+    }
+    state.pulling = true;
+    try {
+      do {
+        state.pullAgain = false;
+        if (state.busy || state.wanted || state.closing || !ctx.channel().isWritable()) {
+          return;
+        }
+        state.wanted = true;
+        ctx.read();
+      } while (state.pullAgain);
+    } finally {
+      state.pulling = false;
     }
   }
 
@@ -197,7 +297,7 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
 
   private static void drain(ChannelState state) {
     Object queued;
-    while ((queued = state.queue.poll()) != null) {
+    while (state.early != null && (queued = state.early.poll()) != null) {
       ReferenceCountUtil.release(queued);
     }
   }
