@@ -28,6 +28,8 @@ import java.util.function.Consumer;
  *     closes it (a request being processed does not count as idle)
  * @param cassandra where to store the data in Apache Cassandra instead of RocksDB
  *     (docs/cassandra.md), or null for RocksDB in {@code dataDir}
+ * @param bodyBudgetBytes the most request-body bytes (weighted by what parsing them costs) held in
+ *     memory at once over all connections; 0 for half the heap, at least 256 MiB
  */
 public record ServerConfig(
     String host,
@@ -42,7 +44,8 @@ public record ServerConfig(
     int bindingPort,
     String bindingNamespace,
     Duration idleTimeout,
-    CassandraConfig cassandra) {
+    CassandraConfig cassandra,
+    long bodyBudgetBytes) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8790;
@@ -76,6 +79,9 @@ public record ServerConfig(
     if (idleTimeout.toMillis() <= 0) {
       throw new IllegalArgumentException("idleTimeout must be at least 1 ms: " + idleTimeout);
     }
+    if (bodyBudgetBytes < 0) {
+      throw new IllegalArgumentException("bodyBudgetBytes must be >= 0: " + bodyBudgetBytes);
+    }
   }
 
   /**
@@ -96,7 +102,8 @@ public record ServerConfig(
         DEFAULT_BINDING_PORT,
         null,
         DEFAULT_IDLE_TIMEOUT,
-        null);
+        null,
+        0);
   }
 
   public ServerConfig withHost(String value) {
@@ -152,6 +159,11 @@ public record ServerConfig(
     return with(d -> d.cassandra = value);
   }
 
+  /** Caps the request bodies held at once; 0 goes back to half the heap. */
+  public ServerConfig withBodyBudgetBytes(long value) {
+    return with(d -> d.bodyBudgetBytes = value);
+  }
+
   private ServerConfig with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -173,6 +185,7 @@ public record ServerConfig(
     String bindingNamespace;
     Duration idleTimeout;
     CassandraConfig cassandra;
+    long bodyBudgetBytes;
 
     Draft(ServerConfig c) {
       host = c.host;
@@ -188,6 +201,7 @@ public record ServerConfig(
       bindingNamespace = c.bindingNamespace;
       idleTimeout = c.idleTimeout;
       cassandra = c.cassandra;
+      bodyBudgetBytes = c.bodyBudgetBytes;
     }
 
     ServerConfig build() {
@@ -204,7 +218,8 @@ public record ServerConfig(
           bindingPort,
           bindingNamespace,
           idleTimeout,
-          cassandra);
+          cassandra,
+          bodyBudgetBytes);
     }
   }
 
@@ -239,6 +254,8 @@ public record ServerConfig(
         + (cassandra == null
             ? "rocksdb"
             : "cassandra " + cassandra.keyspace() + " at " + cassandra.contactPoints())
+        + ", bodyBudgetBytes="
+        + bodyBudgetBytes
         + "]";
   }
 }
