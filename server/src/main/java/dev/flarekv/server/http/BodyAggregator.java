@@ -46,7 +46,13 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
   /** How far past its limit a refused body is read and dropped before the connection is closed. */
   static final long MAX_DISCARD_BYTES = 16L << 20;
 
-  private static final int MAX_COMPONENTS = 1024;
+  /**
+   * Chunks kept as they came before the body is copied into one buffer. A 100 MB body arrives in
+   * about 1,600 reads of 64 KiB: at 1,024 it was copied (64 MB, on the event loop, with a second
+   * buffer as large meanwhile). The cap still bounds what a body of tiny chunks costs in
+   * bookkeeping.
+   */
+  private static final int MAX_COMPONENTS = 16_384;
 
   private final Dispatcher dispatcher;
   private final BodyBudget budget;
