@@ -154,6 +154,17 @@ for n in $rounds; do
   log "$line"
   grep -h -o '"message":"[^"]*"' "$tmp"/reply-"$n"-* 2>/dev/null | sort | uniq -c | sed 's/^/    /' >&2
 done
+if command -v jcmd >/dev/null; then # where the RSS left after the load is: heap, or native
+  {
+    echo
+    echo '```'
+    jcmd "$server_pid" GC.heap_info 2>&1 | grep -E 'garbage-first|region size' | sed 's/^ *//'
+    # with -XX:NativeMemoryTracking=summary among the JVM options
+    jcmd "$server_pid" VM.native_memory summary scale=MB 2>&1 \
+      | grep -E '^(Total|-  *(Java Heap|Other|Internal|Thread|GC|Class|Code))' | sed 's/^ *//'
+    echo '```'
+  } >> "$report"
+fi
 {
   echo
   echo "VmHWM (peak RSS over the whole run): $(mib "$(hwm_kib)") MiB"

@@ -118,7 +118,8 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     weight = dispatcher.bodyWeight(request);
     alloc = ctx.alloc(); // without a declared length, the body is made on its first byte
     if (declared > 0 && !body().prepay(declared)) {
-      reject(ctx, busy(), true);
+      // a client waiting for 100 Continue sends no body: the connection cannot go on
+      reject(ctx, busy(), !HttpUtil.is100ContinueExpected(request));
       return;
     }
     if (HttpUtil.is100ContinueExpected(request)) {

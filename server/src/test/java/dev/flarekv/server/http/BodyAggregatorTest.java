@@ -168,6 +168,22 @@ class BodyAggregatorTest {
   }
 
   @Test
+  void budgetSpent_withExpectContinue_refusesWithoutContinue_andCloses() {
+    BodyBudget budget = new BodyBudget(8);
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(DISPATCHER, budget));
+    HttpRequest head = head(HttpMethod.PUT, 9L);
+    head.headers().set(HttpHeaderNames.EXPECT, "100-continue");
+    ch.writeInbound(head);
+    Rejection busy = ch.readInbound();
+    assertThat(busy.reply().status()).isEqualTo(ErrorCode.UNAVAILABLE.httpStatus());
+    assertThat(busy.keepAlive()).as("the client sends no body: the connection ends").isFalse();
+    Object continued = ch.readOutbound();
+    assertThat(continued).as("no 100 Continue").isNull();
+    assertThat(budget.used()).isZero();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
   void routesWithoutBody_refuseOne() {
     EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(DISPATCHER, new BodyBudget(100)));
     ch.writeInbound(head(HttpMethod.POST, 3L), last("abc"));
