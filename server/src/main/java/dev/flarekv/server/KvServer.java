@@ -52,7 +52,7 @@ public final class KvServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KvServer.class);
 
   /** Request bodies held in memory at once, over all connections. */
-  private final BodyBudget bodyBudget = BodyBudget.forHeap();
+  private final BodyBudget bodyBudget;
 
   /**
    * Deletions per sweep round. Short rounds keep each burst of sweeper CPU under a millisecond, so
@@ -86,6 +86,10 @@ public final class KvServer implements AutoCloseable {
 
   private KvServer(ServerConfig config, InstantSource clock) throws InterruptedException {
     this.config = config;
+    this.bodyBudget =
+        config.bodyBudgetBytes() > 0
+            ? new BodyBudget(config.bodyBudgetBytes())
+            : BodyBudget.forHeap();
     TokenAuthenticator auth = new TokenAuthenticator(config.apiTokens(), config.scopedTokens());
     InetAddress bindAddress = resolve(config.host());
     if (auth.isOpen() && !bindAddress.isLoopbackAddress()) {

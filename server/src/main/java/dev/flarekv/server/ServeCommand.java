@@ -191,6 +191,7 @@ public final class ServeCommand implements Callable<Integer> {
   private int run() throws Exception {
     ServerConfig config = serverConfig();
     PrintWriter out = spec.commandLine().getOut();
+    HeapReturn.enable();
     KvServer server = KvServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  *     byte, before the server answers 408 and closes the connection
  * @param cassandra where to store the data in Apache Cassandra instead of RocksDB
  *     (docs/cassandra.md), or null for RocksDB in {@code dataDir}
+ * @param bodyBudgetBytes the most request-body bytes (weighted by what parsing them costs) held in
+ *     memory at once over all connections; 0 for half the heap, at least 256 MiB
  */
 public record ServerConfig(
     String host,
@@ -45,7 +47,8 @@ public record ServerConfig(
     String bindingNamespace,
     Duration idleTimeout,
     Duration requestReadTimeout,
-    CassandraConfig cassandra) {
+    CassandraConfig cassandra,
+    long bodyBudgetBytes) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8790;
@@ -85,6 +88,9 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "requestReadTimeout must be at least 1 ms: " + requestReadTimeout);
     }
+    if (bodyBudgetBytes < 0) {
+      throw new IllegalArgumentException("bodyBudgetBytes must be >= 0: " + bodyBudgetBytes);
+    }
   }
 
   /**
@@ -106,7 +112,8 @@ public record ServerConfig(
         null,
         DEFAULT_IDLE_TIMEOUT,
         DEFAULT_REQUEST_READ_TIMEOUT,
-        null);
+        null,
+        0);
   }
 
   public ServerConfig withHost(String value) {
@@ -166,6 +173,11 @@ public record ServerConfig(
     return with(d -> d.cassandra = value);
   }
 
+  /** Caps the request bodies held at once; 0 goes back to half the heap. */
+  public ServerConfig withBodyBudgetBytes(long value) {
+    return with(d -> d.bodyBudgetBytes = value);
+  }
+
   private ServerConfig with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -188,6 +200,7 @@ public record ServerConfig(
     Duration idleTimeout;
     Duration requestReadTimeout;
     CassandraConfig cassandra;
+    long bodyBudgetBytes;
 
     Draft(ServerConfig c) {
       host = c.host;
@@ -204,6 +217,7 @@ public record ServerConfig(
       idleTimeout = c.idleTimeout;
       requestReadTimeout = c.requestReadTimeout;
       cassandra = c.cassandra;
+      bodyBudgetBytes = c.bodyBudgetBytes;
     }
 
     ServerConfig build() {
@@ -221,7 +235,8 @@ public record ServerConfig(
           bindingNamespace,
           idleTimeout,
           requestReadTimeout,
-          cassandra);
+          cassandra,
+          bodyBudgetBytes);
     }
   }
 
@@ -258,6 +273,8 @@ public record ServerConfig(
         + (cassandra == null
             ? "rocksdb"
             : "cassandra " + cassandra.keyspace() + " at " + cassandra.contactPoints())
+        + ", bodyBudgetBytes="
+        + bodyBudgetBytes
         + "]";
   }
 }

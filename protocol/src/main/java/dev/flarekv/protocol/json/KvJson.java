@@ -1,6 +1,7 @@
 package dev.flarekv.protocol.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -9,12 +10,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 
@@ -53,6 +56,10 @@ public final class KvJson {
   private static final String INVALID_BODY = "Invalid JSON body";
 
   private static final ObjectMapper MAPPER = build();
+
+  /** Reads one value of a longer document: what follows it is the caller's business. */
+  private static final ObjectReader PIECE_READER =
+      MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private KvJson() {}
 
@@ -109,15 +116,37 @@ public final class KvJson {
     JsonNode node;
     try {
       node = MAPPER.readTree(json);
-    } catch (StreamConstraintsException e) {
-      throw constraintViolation(INVALID_BODY, e);
     } catch (IOException e) {
-      throw ErrorCode.INVALID_REQUEST.exception(INVALID_BODY);
+      throw invalidBody(e);
     }
     if (node == null || node.isMissingNode()) {
       throw ErrorCode.INVALID_REQUEST.exception(INVALID_BODY);
     }
     return node;
+  }
+
+  /**
+   * A parser over a request body that is read one piece at a time (the items of a bulk write), with
+   * the same limits as {@link #parse}. Read pieces with {@link #readTree(JsonParser)}; map a
+   * failure with {@link #invalidBody(IOException)}.
+   */
+  public static JsonParser parser(InputStream json) throws IOException {
+    return MAPPER.createParser(json);
+  }
+
+  /**
+   * The value starting at the parser's current token as a tree, as {@link #parse} would build it;
+   * the parser is left on the value's last token and may go on to the next value.
+   */
+  public static JsonNode readTree(JsonParser parser) throws IOException {
+    return PIECE_READER.readTree(parser);
+  }
+
+  /** The error {@link #parse} reports for a body that failed to parse with {@code e}. */
+  public static KvException invalidBody(IOException e) {
+    return e instanceof StreamConstraintsException limit
+        ? constraintViolation(INVALID_BODY, limit)
+        : ErrorCode.INVALID_REQUEST.exception(INVALID_BODY);
   }
 
   private static KvException constraintViolation(String prefix, StreamConstraintsException e) {

@@ -14,11 +14,16 @@ final class Bodies {
 
   /** The body parsed as JSON; an empty or malformed body is a 400. */
   static JsonNode json(ApiRequest request) {
+    return KvJson.parse(ByteBufUtil.getBytes(jsonBody(request)));
+  }
+
+  /** The body, which must hold JSON: an empty one is a 400. */
+  static ByteBuf jsonBody(ApiRequest request) {
     ByteBuf body = request.body();
     if (!body.isReadable()) {
       throw ErrorCode.INVALID_REQUEST.exception("Request body is empty; expected JSON");
     }
-    return KvJson.parse(ByteBufUtil.getBytes(body));
+    return body;
   }
 
   /** The body as bytes (a copy). */

@@ -17,7 +17,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,67 +45,9 @@ public final class BulkEndpoint {
               + KvLimits.MAX_BULK_WRITE_BODY_BYTES
               + " bytes");
     }
-    JsonNode body = Bodies.json(request);
-    if (!body.isArray()) {
-      throw ErrorCode.INVALID_REQUEST.exception(
-          "Request body must be a JSON array of key-value pairs");
-    }
-    if (body.size() > KvLimits.MAX_BULK_WRITE_ITEMS) {
-      throw tooMany(body.size());
-    }
-    long now = clock.millis();
-    List<KvEntry> entries = new ArrayList<>(body.size());
-    for (int i = 0; i < body.size(); i++) {
-      try {
-        entries.add(item(body.get(i), now));
-      } catch (KvException e) {
-        throw e.errorCode().exception("Bulk item " + i + ": " + e.getMessage());
-      }
-    }
+    List<KvEntry> entries = BulkWriteBody.entries(Bodies.jsonBody(request), clock.millis());
     store.putAll(ns, entries);
     return ApiReply.ok(result(entries.size()));
-  }
-
-  private static KvEntry item(JsonNode item, long now) {
-    if (!item.isObject()) {
-      throw ErrorCode.INVALID_REQUEST.exception("each item must be an object with key and value");
-    }
-    JsonNode keyNode = item.get("key");
-    if (keyNode == null || !keyNode.isTextual()) {
-      throw ErrorCode.INVALID_REQUEST.exception("key must be a string");
-    }
-    String key = KvValidator.validateKey(keyNode.asText());
-    JsonNode valueNode = item.get("value");
-    if (valueNode == null || !valueNode.isTextual()) {
-      throw ErrorCode.INVALID_REQUEST.exception("value of \"" + key + "\" must be a string");
-    }
-    long expiration =
-        KvValidator.expirationFromJson(item.get("expiration"), item.get("expiration_ttl"), now);
-    String metadata = KvValidator.metadata(item.get("metadata"));
-    JsonNode base64 = item.get("base64");
-    if (base64 != null && !base64.isNull() && !base64.isBoolean()) {
-      throw ErrorCode.INVALID_REQUEST.exception("base64 of \"" + key + "\" must be a boolean");
-    }
-    byte[] value;
-    if (base64 != null && base64.asBoolean()) {
-      value = base64(key, valueNode.asText());
-    } else {
-      value = valueNode.asText().getBytes(StandardCharsets.UTF_8);
-    }
-    KvValidator.valueSize(value.length);
-    return new KvEntry(key, value, metadata, expiration);
-  }
-
-  /** Standard base64 (URL-safe alphabet and line breaks tolerated); anything else is a 400. */
-  private static byte[] base64(String key, String text) {
-    String compact = text.replaceAll("[\\r\\n\\t ]", "");
-    try {
-      return compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0
-          ? Base64.getUrlDecoder().decode(compact)
-          : Base64.getDecoder().decode(compact);
-    } catch (IllegalArgumentException e) {
-      throw ErrorCode.INVALID_REQUEST.exception("value of \"" + key + "\" is not valid base64");
-    }
   }
 
   /**
@@ -245,7 +186,7 @@ public final class BulkEndpoint {
     return out;
   }
 
-  private static KvException tooMany(int n) {
+  static KvException tooMany(int n) {
     return ErrorCode.INVALID_REQUEST.exception(
         "Too many items: " + n + ". A bulk request may contain at most 10000 keys.");
   }

@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A server-wide cap on request-body bytes held in memory at once, over all connections: a body is
- * counted from its first byte until the request is released after its reply. When the cap is
- * reached further bodies are refused with a 503 (read and dropped, never buffered), so many
- * concurrent large uploads cannot exhaust memory.
+ * counted from its head (a declared length) or its first byte until the request is released after
+ * its reply, each byte times its route's weight (what parsing it adds, {@link
+ * Dispatcher#bodyWeight}). When the cap is reached further bodies are refused with a 503 (read and
+ * dropped, never buffered), so many concurrent large uploads cannot exhaust memory.
  */
 public final class BodyBudget {
   private final long capacity;
@@ -22,9 +23,13 @@ public final class BodyBudget {
     this.capacity = capacityBytes;
   }
 
-  /** A budget of half the heap, at least 256 MiB. */
+  /**
+   * A budget of half the heap, at least 320 MiB: room for one bulk write of the largest size at its
+   * weight (3 x (100 MB + 1 MiB), see {@link Dispatcher#bodyWeight}), so a small heap still takes
+   * one.
+   */
   public static BodyBudget forHeap() {
-    return new BodyBudget(Math.max(256L << 20, Runtime.getRuntime().maxMemory() / 2));
+    return new BodyBudget(Math.max(320L << 20, Runtime.getRuntime().maxMemory() / 2));
   }
 
   /** Takes {@code bytes} from the budget if they fit. */

@@ -37,6 +37,16 @@ public interface Dispatcher {
   }
 
   /**
+   * What one body byte of this request costs the server-wide {@link BodyBudget} while the request
+   * is in flight: 1 for a body kept as it came, more for one that is also parsed into a larger form
+   * (decoded values, a storage batch) before it is released. Decided from the head on the event
+   * loop, like {@link #bodyLimit}.
+   */
+  default int bodyWeight(HttpRequest head) {
+    return 1;
+  }
+
+  /**
    * The reply for a body over {@link #bodyLimit}.
    *
    * @param length the declared or counted body length, or -1 when reading stopped far past the

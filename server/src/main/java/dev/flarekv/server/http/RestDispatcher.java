@@ -95,12 +95,16 @@ public final class RestDispatcher implements Dispatcher {
   }
 
   /**
-   * A read of one value served from memory on the event loop: only once the token, the route and
-   * the account check pass, and the route has a memory-only call that answers. Anything in doubt
-   * returns null and takes the blocking path, which reports every error itself.
+   * {@code /healthz}, and a read of one value served from memory, on the event loop. The read: only
+   * once the token, the route and the account check pass, and the route has a memory-only call that
+   * answers. Anything in doubt returns null and takes the blocking path, which reports every error
+   * itself.
    */
   @Override
   public ApiReply dispatchInline(ApiRequest request) {
+    if (request.rawPath().equals("/healthz")) {
+      return health(); // never queued behind storage work: a probe must answer under load
+    }
     if (!request.method().equals(HttpMethod.GET)
         || !request.rawPath().startsWith(RestApi.PREFIX + "/")) {
       return null;
@@ -145,15 +149,33 @@ public final class RestDispatcher implements Dispatcher {
           ? KvLimits.MAX_VALUE_SIZE_BYTES + MULTIPART_SLACK
           : KvLimits.MAX_VALUE_SIZE_BYTES;
     }
-    if (s.size() == 9 && s.get(8).equals("bulk")) {
-      return method.equals(HttpMethod.PUT)
-          ? KvLimits.MAX_BULK_WRITE_BODY_BYTES + BULK_SLACK
-          : BULK_KEYS_LIMIT;
+    if (isBulkWrite(head, s)) {
+      return KvLimits.MAX_BULK_WRITE_BODY_BYTES + BULK_SLACK;
     }
-    if (s.size() == 10 && s.get(8).equals("bulk")) {
+    if ((s.size() == 9 || s.size() == 10) && s.get(8).equals("bulk")) {
       return BULK_KEYS_LIMIT;
     }
     return DEFAULT_BODY_LIMIT;
+  }
+
+  /**
+   * A bulk write holds its body, the decoded values and the storage batch built from them until it
+   * answers: {@value #BULK_WRITE_WEIGHT} times its body (docs/reliability.md, "Bounded memory under
+   * bulk load"). Other bodies count once.
+   */
+  @Override
+  public int bodyWeight(HttpRequest head) {
+    String uri = head.uri();
+    int q = uri.indexOf('?');
+    return isBulkWrite(head, RestApi.segments(q < 0 ? uri : uri.substring(0, q)))
+        ? BULK_WRITE_WEIGHT
+        : 1;
+  }
+
+  private static boolean isBulkWrite(HttpRequest head, List<String> segments) {
+    return segments.size() == 9
+        && segments.get(8).equals("bulk")
+        && head.method().equals(HttpMethod.PUT);
   }
 
   /** A raw value over the limit is reported as Miniflare does: with the value's length. */
@@ -179,6 +201,9 @@ public final class RestDispatcher implements Dispatcher {
 
   /** Room for JSON framing around 100 MB of bulk items. */
   static final long BULK_SLACK = 1 << 20;
+
+  /** Budget bytes per body byte of a bulk write (see {@link #bodyWeight}). */
+  static final int BULK_WRITE_WEIGHT = 3;
 
   /** 10,000 keys of 512 bytes, each byte escaped in six characters at worst, plus framing. */
   static final long BULK_KEYS_LIMIT = 32L << 20;

@@ -123,6 +123,67 @@ class BodyAggregatorTest {
   }
 
   @Test
+  void weightedBody_countsItsWeight_andADeclaredLengthIsReservedFromTheHead() {
+    Dispatcher weighted =
+        new Dispatcher() {
+          @Override
+          public ApiReply dispatch(ApiRequest request) {
+            throw new AssertionError("not used");
+          }
+
+          @Override
+          public long bodyLimit(HttpRequest head) {
+            return 10;
+          }
+
+          @Override
+          public int bodyWeight(HttpRequest head) {
+            return 3;
+          }
+        };
+    BodyBudget budget = new BodyBudget(20);
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(weighted, budget));
+    ch.writeInbound(head(HttpMethod.PUT, 4L));
+    assertThat(budget.used()).as("4 declared bytes at weight 3, before any body").isEqualTo(12);
+    ch.writeInbound(chunk("ab"), last("cd"));
+    FullHttpRequest held = ch.readInbound();
+    assertThat(budget.used()).isEqualTo(12);
+    // 3 more declared bytes would cost 9 more: refused from the head, body dropped
+    ch.writeInbound(head(HttpMethod.PUT, 3L));
+    Rejection busy = ch.readInbound();
+    assertThat(busy.reply().status()).isEqualTo(ErrorCode.UNAVAILABLE.httpStatus());
+    assertThat(busy.keepAlive()).isTrue();
+    ch.writeInbound(last("xyz"));
+    assertThat(budget.used()).isEqualTo(12);
+    // a streamed body pays as it comes: 2 bytes fit (6), the third would not
+    ch.writeInbound(head(HttpMethod.PUT, null), chunk("12"));
+    assertThat(budget.used()).isEqualTo(18);
+    ch.writeInbound(last("3"));
+    Rejection busyToo = ch.readInbound();
+    assertThat(busyToo.reply().status()).isEqualTo(ErrorCode.UNAVAILABLE.httpStatus());
+    assertThat(budget.used()).isEqualTo(12);
+    held.release();
+    assertThat(budget.used()).isZero();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void budgetSpent_withExpectContinue_refusesWithoutContinue_andCloses() {
+    BodyBudget budget = new BodyBudget(8);
+    EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(DISPATCHER, budget));
+    HttpRequest head = head(HttpMethod.PUT, 9L);
+    head.headers().set(HttpHeaderNames.EXPECT, "100-continue");
+    ch.writeInbound(head);
+    Rejection busy = ch.readInbound();
+    assertThat(busy.reply().status()).isEqualTo(ErrorCode.UNAVAILABLE.httpStatus());
+    assertThat(busy.keepAlive()).as("the client sends no body: the connection ends").isFalse();
+    Object continued = ch.readOutbound();
+    assertThat(continued).as("no 100 Continue").isNull();
+    assertThat(budget.used()).isZero();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
   void routesWithoutBody_refuseOne() {
     EmbeddedChannel ch = new EmbeddedChannel(new BodyAggregator(DISPATCHER, new BodyBudget(100)));
     ch.writeInbound(head(HttpMethod.POST, 3L), last("abc"));
