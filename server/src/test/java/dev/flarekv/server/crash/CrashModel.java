@@ -98,6 +98,7 @@ final class CrashModel {
     final long expiration;
     Phase phase = Phase.WRITING;
     boolean verified; // its complete contents were read back since its last change
+    long sentNanos; // when its last put or delete was sent, 0 if not yet
 
     Bulk(long id, Space space, int size, long expiration) {
       this.id = id;
@@ -138,6 +139,7 @@ final class CrashModel {
     String id; // null until its create is answered or it is found after a restart
     Phase phase = Phase.WRITING;
     final List<Bulk> bulks = new ArrayList<>();
+    long sentNanos; // when its delete was sent, 0 if not yet
 
     Space(String title) {
       this.title = title;
@@ -181,8 +183,9 @@ final class CrashModel {
   final long[] bulkDeletesInFlight = new long[2];
   final long[] namespaceDeletesInFlight = new long[2];
   // how long the large requests take when answered (moving averages, ms): the kill delays
-  final AtomicLong bulkMillis = new AtomicLong(400);
+  final AtomicLong bulkMillisPerThousand = new AtomicLong(100);
   final AtomicLong namespaceDeleteMillis = new AtomicLong(20);
+  volatile long killNanos;
   long lost; // guarded by problems
   long keysChecked; // guarded by problems
 
@@ -219,10 +222,25 @@ final class CrashModel {
     }
   }
 
-  /** Folds an answered request's duration into a moving average. */
-  static void took(AtomicLong average, long startNanos) {
-    long ms = (System.nanoTime() - startNanos) / 1_000_000;
+  /** Folds an answered request's duration (per {@code per} units of work) into an average. */
+  static void took(AtomicLong average, long startNanos, double per) {
+    long ms = (long) ((System.nanoTime() - startNanos) / 1e6 / per);
     average.updateAndGet(a -> (a * 3 + ms) / 4);
+  }
+
+  /**
+   * For a large write whose answer never came: false if it was not even sent when the server was
+   * killed; else counts whether it landed in {@code outcome} and says so in the output.
+   */
+  boolean inFlight(long sentNanos, String what, long[] outcome, boolean landed) {
+    if (sentNanos == 0 || sentNanos > killNanos) {
+      return false;
+    }
+    count(outcome, landed);
+    System.out.printf(
+        "  in flight at the kill: %s, sent %d ms before: %s%n",
+        what, (killNanos - sentNanos) / 1_000_000, landed ? "landed" : "did not land");
+    return true;
   }
 
   Bulk newBulk(Space space, int size, long expiration) {

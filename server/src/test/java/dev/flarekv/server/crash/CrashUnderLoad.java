@@ -152,19 +152,14 @@ public final class CrashUnderLoad {
         String at = "random moment";
         if (trigger.mode != KillTrigger.Mode.RANDOM) {
           if (trigger.await(30)) {
-            // up to 1.5 times as long as such a request takes: it lands sometimes, not always
-            long typical =
-                (trigger.mode == KillTrigger.Mode.NAMESPACE_DELETE
-                        ? model.namespaceDeleteMillis
-                        : model.bulkMillis)
-                    .get();
-            int delay = random.nextInt((int) Math.max(2, typical * 3 / 2));
+            int delay = trigger.delayMillis(random);
             Thread.sleep(delay);
             at = "+" + delay + " ms after " + trigger.what();
           } else {
             at = "no " + trigger.mode + " within 30 s, at random";
           }
         }
+        model.killNanos = System.nanoTime();
         server.destroyForcibly(); // SIGKILL
         server.waitFor(30, TimeUnit.SECONDS);
         running.set(false);

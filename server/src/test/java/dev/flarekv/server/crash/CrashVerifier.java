@@ -45,10 +45,8 @@ final class CrashVerifier {
   }
 
   void verify(CrashHttp http) throws IOException, InterruptedException {
-    long t0 = System.nanoTime();
     resolveNamespaces(http);
     verifyKeys(http);
-    long t1 = System.nanoTime();
     for (Bulk b : model.bulks()) {
       Space s = b.space;
       if (s == null) {
@@ -57,7 +55,6 @@ final class CrashVerifier {
         verifyBulk(http, s.id, b);
       }
     }
-    long t2 = System.nanoTime();
     for (Space s : model.spaces()) {
       if (phase(s) == Phase.PRESENT) {
         verifyWhole(http, s);
@@ -65,9 +62,6 @@ final class CrashVerifier {
         verifyGone(http, s);
       }
     }
-    System.out.printf(
-        "DEBUG keys %d ms, bulks %d ms, spaces %d ms%n",
-        (t1 - t0) / 1000000, (t2 - t1) / 1000000, (System.nanoTime() - t2) / 1000000);
     synchronized (model.bulks) {
       model.bulks.removeIf(
           b -> phase(b) == Phase.ABSENT || b.space != null && phase(b.space) == Phase.ABSENT);
@@ -96,7 +90,7 @@ final class CrashVerifier {
           s.phase = s.id == null ? Phase.ABSENT : Phase.PRESENT;
         } else if (s.phase == Phase.DELETING) {
           boolean survived = listed.containsKey(s.id);
-          CrashModel.count(model.namespaceDeletesInFlight, !survived);
+          model.inFlight(s.sentNanos, "delete " + s, model.namespaceDeletesInFlight, !survived);
           s.phase = survived ? Phase.PRESENT : Phase.ABSENT;
         } else if (s.phase == Phase.PRESENT && !listed.containsKey(s.id)) {
           model.lost(s + ": acknowledged, not listed after the restart");
@@ -163,10 +157,16 @@ final class CrashVerifier {
       model.lost(b + ": PARTIAL, " + found + " of " + b.size + " keys after the restart (" + phase);
     } else if (phase == Phase.WRITING || phase == Phase.DELETING) {
       boolean landed = (found == 0) == (phase == Phase.DELETING);
-      CrashModel.count(
-          phase == Phase.WRITING ? model.bulkPutsInFlight : model.bulkDeletesInFlight, landed);
+      model.inFlight(
+          b.sentNanos,
+          (phase == Phase.WRITING ? "put " : "delete ") + b,
+          phase == Phase.WRITING ? model.bulkPutsInFlight : model.bulkDeletesInFlight,
+          landed);
     } else if (phase == Phase.PRESENT && found == 0) {
-      model.lost(b + ": acknowledged, all its keys are gone after the restart");
+      model.lost(
+          b
+              + ": acknowledged, all its keys are gone after the restart"
+              + (b.space == null ? "" : " while its namespace is still listed: HALF DELETED"));
     } else if (phase == Phase.ABSENT && found != 0) {
       model.lost(b + ": delete acknowledged, all its keys are back after the restart");
     }

@@ -18,16 +18,21 @@ final class KillTrigger {
   final Mode mode;
   private final CountDownLatch started = new CountDownLatch(1);
   private volatile String what;
+  private volatile long expectedMillis;
   private volatile boolean armed;
 
   KillTrigger(Mode mode) {
     this.mode = mode;
   }
 
-  /** Called by a writer just before it sends a request of {@code kind}. */
-  void sending(Mode kind, String what) {
+  /**
+   * Called by a writer just before it sends a request of {@code kind}, which should take about
+   * {@code expectedMillis} to be answered.
+   */
+  void sending(Mode kind, String what, long expectedMillis) {
     if (armed && kind == mode && started.getCount() > 0) {
       this.what = what;
+      this.expectedMillis = expectedMillis;
       started.countDown();
     }
   }
@@ -39,6 +44,11 @@ final class KillTrigger {
   boolean await(long seconds) throws InterruptedException {
     armed = true;
     return mode == Mode.RANDOM || started.await(seconds, TimeUnit.SECONDS);
+  }
+
+  /** How long to wait before the kill: up to 1.5 times the request's expected duration. */
+  int delayMillis(java.util.Random random) {
+    return random.nextInt((int) Math.max(2, expectedMillis * 3 / 2));
   }
 
   String what() {

@@ -120,13 +120,14 @@ final class LargeWriters {
     }
     byte[] body = json.append(']').toString().getBytes(StandardCharsets.UTF_8);
     String ns = bulk.space == null ? model.mainNamespace : bulk.space.id;
-    trigger.sending(KillTrigger.Mode.LARGE_BULK, "put " + bulk);
+    trigger.sending(KillTrigger.Mode.LARGE_BULK, "put " + bulk, expected(bulk));
     long start = System.nanoTime();
+    bulk.sentNanos = start;
     CrashHttp.Reply r = send(() -> http.rest("PUT", CrashHttp.ns(ns) + "/bulk", JSON, body));
     if (r == null || r.status() != 200) {
       return unanswered(r, "put " + bulk);
     }
-    CrashModel.took(model.bulkMillis, start);
+    CrashModel.took(model.bulkMillisPerThousand, start, bulk.size / 1000.0);
     synchronized (bulk) {
       bulk.phase = Phase.PRESENT;
       bulk.verified = false;
@@ -145,14 +146,15 @@ final class LargeWriters {
     synchronized (bulk) {
       bulk.phase = Phase.DELETING;
     }
-    trigger.sending(KillTrigger.Mode.LARGE_BULK, "delete " + bulk);
+    trigger.sending(KillTrigger.Mode.LARGE_BULK, "delete " + bulk, expected(bulk));
     String path = CrashHttp.ns(model.mainNamespace) + "/bulk/delete";
     long start = System.nanoTime();
+    bulk.sentNanos = start;
     CrashHttp.Reply r = send(() -> http.rest("POST", path, JSON, body));
     if (r == null || r.status() != 200) {
       return unanswered(r, "delete " + bulk);
     }
-    CrashModel.took(model.bulkMillis, start);
+    CrashModel.took(model.bulkMillisPerThousand, start, bulk.size / 1000.0);
     synchronized (bulk) {
       bulk.phase = Phase.ABSENT;
       bulk.verified = false;
@@ -184,13 +186,17 @@ final class LargeWriters {
       s.phase = Phase.DELETING;
     }
     long keys = s.keys();
-    trigger.sending(KillTrigger.Mode.NAMESPACE_DELETE, "delete " + s + " (" + keys + " keys)");
+    trigger.sending(
+        KillTrigger.Mode.NAMESPACE_DELETE,
+        "delete " + s + " (" + keys + " keys)",
+        model.namespaceDeleteMillis.get());
     long start = System.nanoTime();
+    s.sentNanos = start;
     CrashHttp.Reply r = send(() -> http.rest("DELETE", CrashHttp.ns(s.id), null, null));
     if (r == null || r.status() != 200) {
       return unanswered(r, "delete " + s);
     }
-    CrashModel.took(model.namespaceDeleteMillis, start);
+    CrashModel.took(model.namespaceDeleteMillis, start, 1);
     synchronized (s) {
       s.phase = Phase.ABSENT;
     }
@@ -201,6 +207,10 @@ final class LargeWriters {
   }
 
   private static final String JSON = "application/json";
+
+  private long expected(Bulk bulk) {
+    return model.bulkMillisPerThousand.get() * bulk.size / 1000;
+  }
 
   /** The reply, or null when the server died with the request in flight. */
   private CrashHttp.Reply send(KeyClient.CrashCall call) throws InterruptedException {
