@@ -154,7 +154,8 @@ final class CrashVerifier {
     int found = listed.size();
     model.checked(found);
     if (found != 0 && found != b.size) {
-      model.lost(b + ": PARTIAL, " + found + " of " + b.size + " keys after the restart (" + phase);
+      model.lost(
+          b + ": PARTIAL, " + found + " of " + b.size + " keys after the restart (" + phase + ")");
     } else if (phase == Phase.WRITING || phase == Phase.DELETING) {
       boolean landed = (found == 0) == (phase == Phase.DELETING);
       model.inFlight(
@@ -199,7 +200,7 @@ final class CrashVerifier {
                 ? State.ABSENT
                 : new State(
                     expected.value(),
-                    info.path("metadata").toString(),
+                    info.hasNonNull("metadata") ? info.get("metadata").toString() : null,
                     info.path("expiration").asLong(0));
         if (!found.sameAs(expected) || !inList.sameAs(expected)) {
           wrong++;
@@ -212,7 +213,8 @@ final class CrashVerifier {
       JsonNode info = viaBinding.get(b.key(i));
       State expected = b.item(i);
       if (info == null
-          || !CrashModel.sameJson(info.path("metadata").asText(), expected.metadata())
+          || !info.hasNonNull("metadata")
+          || !CrashModel.sameJson(info.get("metadata").asText(), expected.metadata())
           || info.path("expiration").asLong(0) != expected.expiration()) {
         wrong++;
         first = first != null ? first : b.key(i) + ": binding list shows " + info;
