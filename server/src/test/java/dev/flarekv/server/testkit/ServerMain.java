@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Runs a server in a child JVM for crash tests: {@code ServerMain <dataDir> [sync]} prints {@code
- * PORT <n>} once it accepts requests and then serves until it is killed.
+ * BINDING_PORT <m>} and {@code PORT <n>} once it accepts requests and then serves until it is
+ * killed.
  */
 public final class ServerMain {
   private ServerMain() {}
@@ -22,6 +23,7 @@ public final class ServerMain {
             .withBindingPort(ServerConfig.EPHEMERAL_PORT)
             .withSyncWrites(args.length > 1 && args[1].equals("sync"));
     KvServer server = KvServer.start(config);
+    System.out.println("BINDING_PORT " + server.bindingPort());
     System.out.println("PORT " + server.port());
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);
