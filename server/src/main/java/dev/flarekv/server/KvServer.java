@@ -86,7 +86,8 @@ public final class KvServer implements AutoCloseable {
 
   private KvServer(ServerConfig config, InstantSource clock) throws InterruptedException {
     this.config = config;
-    TokenAuthenticator auth = new TokenAuthenticator(config.apiTokens(), config.scopedTokens());
+    TokenAuthenticator auth =
+        new TokenAuthenticator(config.apiTokens(), config.scopedTokens(), config.metricsTokens());
     InetAddress bindAddress = resolve(config.host());
     if (auth.isOpen() && !bindAddress.isLoopbackAddress()) {
       throw new IllegalArgumentException(

@@ -40,6 +40,8 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
   protected void initChannel(SocketChannel ch) {
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+        .addLast(
+            "foldGuard", new ObsFoldGuard(dispatcher, MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES))
         .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES, 64 * 1024))
         .addLast("tracker", tracker)
         .addLast("keepAlive", new HttpServerKeepAliveHandler())
