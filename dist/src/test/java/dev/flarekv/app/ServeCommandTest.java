@@ -128,16 +128,18 @@ class ServeCommandTest {
         List.of(
             "--port", "0", "--binding-port", "0", "--data-dir", dir.resolve("data").toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Path stderr = Files.createTempFile(dir, "stderr", ".txt");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(stderr.toFile());
     pb.environment().remove("FLAREKV_API_TOKEN");
     pb.environment().remove("FLAREKV_METRICS_TOKEN");
     pb.environment().putAll(env);
     Process p = pb.start();
     try {
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      p.getErrorStream().transferTo(err); // EOF once the process exits
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("refused and exited").isTrue();
-      return new Refusal(p.exitValue(), err.toString(StandardCharsets.UTF_8));
+      return new Refusal(p.exitValue(), Files.readString(stderr, StandardCharsets.UTF_8));
     } finally {
       p.destroyForcibly(); // a start that was not refused keeps serving
     }
