@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,6 +113,75 @@ class ServeCommandTest {
     assertThat(stderr).contains("flarekv:").contains(file.toString()).doesNotContain("\tat ");
   }
 
+  /** Exit code and stderr of a {@code flarekv serve} that must refuse to start. */
+  record Refusal(int exit, String stderr) {}
+
+  Refusal refusedStart(Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.flarekv.app.Flarekv");
+    cmd.add("serve");
+    cmd.addAll(
+        List.of(
+            "--port", "0", "--binding-port", "0", "--data-dir", dir.resolve("data").toString()));
+    cmd.addAll(List.of(args));
+    Path stderr = Files.createTempFile(dir, "stderr", ".txt");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(stderr.toFile());
+    pb.environment().remove("FLAREKV_API_TOKEN");
+    pb.environment().remove("FLAREKV_METRICS_TOKEN");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    try {
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("refused and exited").isTrue();
+      return new Refusal(p.exitValue(), Files.readString(stderr, StandardCharsets.UTF_8));
+    } finally {
+      p.destroyForcibly(); // a start that was not refused keeps serving
+    }
+  }
+
+  @Test
+  void serve_withABlankApiTokenFlag_refusesToStart_inOneLine() throws Exception {
+    // what `--api-token "$TOKEN"` with TOKEN unset passes
+    for (String blank : List.of("", "  ")) {
+      Refusal r = refusedStart(Map.of(), "--api-token", blank);
+      assertThat(r.exit()).isNotZero();
+      assertThat(r.stderr())
+          .startsWith("flarekv: --api-token is empty or only whitespace")
+          .doesNotContain("\tat ");
+    }
+    Refusal metrics = refusedStart(Map.of(), "--api-token", "secret", "--metrics-token", "");
+    assertThat(metrics.exit()).isNotZero();
+    assertThat(metrics.stderr()).startsWith("flarekv: --metrics-token is empty or only whitespace");
+    assertThat(Files.exists(dir.resolve("data"))).isFalse();
+  }
+
+  @Test
+  void serve_withABlankTokenVariable_refusesToStart() throws Exception {
+    Refusal api = refusedStart(Map.of("FLAREKV_API_TOKEN", " \t "));
+    assertThat(api.exit()).isNotZero();
+    assertThat(api.stderr()).startsWith("flarekv: FLAREKV_API_TOKEN is empty or only whitespace");
+    Refusal metrics = refusedStart(Map.of("FLAREKV_METRICS_TOKEN", " "), "--api-token", "secret");
+    assertThat(metrics.exit()).isNotZero();
+    assertThat(metrics.stderr())
+        .startsWith("flarekv: FLAREKV_METRICS_TOKEN is empty or only whitespace");
+  }
+
+  @Test
+  void serve_withAnEmptyTokenVariable_runsWithoutOne_soNeverOnANonLoopbackAddress()
+      throws Exception {
+    Refusal r = refusedStart(Map.of("FLAREKV_API_TOKEN", ""), "--host", "0.0.0.0");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.stderr())
+        .startsWith(
+            "flarekv: refusing to bind to non-loopback address 0.0.0.0 without an API token");
+  }
+
   @Test
   void help_listsEveryServeFlag() {
     StringWriter sw = new StringWriter();
@@ -123,6 +193,7 @@ class ServeCommandTest {
         .contains("--port")
         .contains("--data-dir")
         .contains("--api-token")
+        .contains("--metrics-token")
         .contains("--sync")
         .contains("--sweep-interval")
         .contains("--binding-port")

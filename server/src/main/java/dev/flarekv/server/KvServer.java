@@ -90,7 +90,8 @@ public final class KvServer implements AutoCloseable {
         config.bodyBudgetBytes() > 0
             ? new BodyBudget(config.bodyBudgetBytes())
             : BodyBudget.forHeap();
-    TokenAuthenticator auth = new TokenAuthenticator(config.apiTokens(), config.scopedTokens());
+    TokenAuthenticator auth =
+        new TokenAuthenticator(config.apiTokens(), config.scopedTokens(), config.metricsTokens());
     InetAddress bindAddress = resolve(config.host());
     if (auth.isOpen() && !bindAddress.isLoopbackAddress()) {
       throw new IllegalArgumentException(

@@ -1,5 +1,6 @@
 package dev.flarekv.server;
 
+import dev.flarekv.server.auth.Tokens;
 import dev.flarekv.server.auth.TokensFile;
 import dev.flarekv.storage.cassandra.CassandraConfig;
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ public final class ServeCommand implements Callable<Integer> {
           "Settings file (Java properties): one '<option>=<value>' per line with the long option"
               + " name without dashes, e.g. store=cassandra or cassandra-contact-points=h1:9042,"
               + "h2:9042; '#' starts a comment. Flags given on the command line win; repeatable"
-              + " options (api-token) take values from both.")
+              + " options (api-token, metrics-token; comma-separated in the file) take values from"
+              + " both. An empty value is the same as no line.")
   Path configFile;
 
   @Option(
@@ -57,9 +59,18 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--api-token",
       description =
-          "Bearer token the API accepts; repeatable. Also read from FLAREKV_API_TOKEN. Without"
-              + " one the server runs open and only binds to loopback.")
+          "Bearer token the API accepts; repeatable. Also read from FLAREKV_API_TOKEN (unset or"
+              + " empty: none). Without one the server runs open and only binds to loopback. An"
+              + " empty or blank token is refused.")
   List<String> apiTokens = new ArrayList<>();
+
+  @Option(
+      names = "--metrics-token",
+      description =
+          "Bearer token that may read /metrics and nothing else; repeatable. Also read from"
+              + " FLAREKV_METRICS_TOKEN (unset or empty: none). /metrics takes these and every API"
+              + " token; it is open only when no token of any kind is configured.")
+  List<String> metricsTokens = new ArrayList<>();
 
   @Option(
       names = "--tokens-file",
@@ -245,19 +256,18 @@ public final class ServeCommand implements Callable<Integer> {
     return reparsed.getCommand();
   }
 
-  /** The server's configuration from the parsed options (and FLAREKV_API_TOKEN). */
+  /**
+   * The server's configuration from the parsed options (and FLAREKV_API_TOKEN,
+   * FLAREKV_METRICS_TOKEN).
+   */
   ServerConfig serverConfig() throws java.io.IOException {
-    List<String> tokens = new ArrayList<>(apiTokens);
-    String envToken = System.getenv("FLAREKV_API_TOKEN");
-    if (envToken != null && !envToken.isBlank()) {
-      tokens.add(envToken.trim());
-    }
     return ServerConfig.defaults()
         .withHost(host)
         .withPort(port)
         .withDataDir(dataDir)
-        .withApiTokens(tokens)
+        .withApiTokens(tokens("--api-token", apiTokens, "FLAREKV_API_TOKEN"))
         .withScopedTokens(tokensFile == null ? List.of() : TokensFile.read(tokensFile))
+        .withMetricsTokens(tokens("--metrics-token", metricsTokens, "FLAREKV_METRICS_TOKEN"))
         .withSyncWrites(sync)
         .withSweepInterval(sweepInterval)
         .withIdleTimeout(idleTimeout)
@@ -266,6 +276,31 @@ public final class ServeCommand implements Callable<Integer> {
         .withBindingPort(parseBindingPort(bindingPort))
         .withBindingNamespace(bindingNamespace)
         .withCassandra(cassandraConfig());
+  }
+
+  /**
+   * The flag's tokens plus the environment variable's. A blank flag value is refused (it would
+   * otherwise be a token that {@code Bearer } with nothing after it matches); the variable unset or
+   * empty adds nothing, as if it were absent, but only whitespace in it is refused.
+   */
+  private List<String> tokens(String flag, List<String> values, String variable) {
+    List<String> tokens = new ArrayList<>();
+    for (String value : values) {
+      tokens.add(checked(value, flag));
+    }
+    String env = System.getenv(variable);
+    if (env != null && !env.isEmpty()) {
+      tokens.add(checked(env.trim(), variable));
+    }
+    return tokens;
+  }
+
+  private String checked(String token, String source) {
+    String problem = Tokens.problem(token, source);
+    if (problem != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), problem);
+    }
+    return token;
   }
 
   private CassandraConfig cassandraConfig() {

@@ -59,10 +59,19 @@ final class ServeConfigFile {
                   "setting '" + key + "' in " + file + " must be true or false: " + value);
         }
       } else if (option.isMultiValue()) {
-        for (String item : value.split(",")) {
-          if (!item.isBlank()) {
-            flags.add(option.longestName() + "=" + item.trim());
+        // an empty value adds nothing, as if the line were absent; an empty item is a mistake
+        // (for a token it would be a token that an empty credential matches)
+        for (String item : value.isEmpty() ? new String[0] : value.split(",", -1)) {
+          if (item.isBlank()) {
+            throw new ParameterException(
+                spec.commandLine(),
+                "setting '"
+                    + key
+                    + "' in "
+                    + file
+                    + " has an empty item: remove the stray comma (an empty value means none)");
           }
+          flags.add(option.longestName() + "=" + item.trim());
         }
       } else {
         flags.add(option.longestName() + "=" + value);

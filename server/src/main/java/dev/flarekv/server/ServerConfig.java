@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  * @param dataDir where RocksDB keeps its files (unused with {@code cassandra})
  * @param apiTokens bearer tokens accepted by the REST API; empty = open (loopback only)
  * @param scopedTokens tokens limited to some accounts ({@code --tokens-file})
+ * @param metricsTokens tokens that may only read {@code /metrics} ({@code --metrics-token}); any
+ *     API or scoped token reads it too, and with no token at all it is open
  * @param syncWrites fsync every write before acknowledging it
  * @param sweepInterval how often the expiry sweeper runs
  * @param accountId the account reported by {@code /memberships} (wrangler's account discovery)
@@ -39,6 +41,7 @@ public record ServerConfig(
     Path dataDir,
     List<String> apiTokens,
     List<ScopedToken> scopedTokens,
+    List<String> metricsTokens,
     boolean syncWrites,
     Duration sweepInterval,
     String accountId,
@@ -65,6 +68,7 @@ public record ServerConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     apiTokens = List.copyOf(apiTokens);
     scopedTokens = List.copyOf(scopedTokens);
+    metricsTokens = List.copyOf(metricsTokens);
     Objects.requireNonNull(sweepInterval, "sweepInterval");
     Objects.requireNonNull(accountId, "accountId");
     if (port < 0 || port > 65535) {
@@ -104,6 +108,7 @@ public record ServerConfig(
         DEFAULT_DATA_DIR,
         List.of(),
         List.of(),
+        List.of(),
         false,
         DEFAULT_SWEEP_INTERVAL,
         DEFAULT_ACCOUNT_ID,
@@ -134,6 +139,10 @@ public record ServerConfig(
 
   public ServerConfig withScopedTokens(List<ScopedToken> value) {
     return with(d -> d.scopedTokens = value);
+  }
+
+  public ServerConfig withMetricsTokens(List<String> value) {
+    return with(d -> d.metricsTokens = value);
   }
 
   public ServerConfig withSyncWrites(boolean value) {
@@ -191,6 +200,7 @@ public record ServerConfig(
     Path dataDir;
     List<String> apiTokens;
     List<ScopedToken> scopedTokens;
+    List<String> metricsTokens;
     boolean syncWrites;
     Duration sweepInterval;
     String accountId;
@@ -208,6 +218,7 @@ public record ServerConfig(
       dataDir = c.dataDir;
       apiTokens = c.apiTokens;
       scopedTokens = c.scopedTokens;
+      metricsTokens = c.metricsTokens;
       syncWrites = c.syncWrites;
       sweepInterval = c.sweepInterval;
       accountId = c.accountId;
@@ -227,6 +238,7 @@ public record ServerConfig(
           dataDir,
           apiTokens,
           scopedTokens,
+          metricsTokens,
           syncWrites,
           sweepInterval,
           accountId,
@@ -253,6 +265,8 @@ public record ServerConfig(
         + apiTokens.size()
         + " configured, scopedTokens="
         + scopedTokens.size()
+        + " configured, metricsTokens="
+        + metricsTokens.size()
         + " configured, syncWrites="
         + syncWrites
         + ", sweepInterval="

@@ -124,7 +124,10 @@ class HttpHygieneTest {
         HttpRequest.newBuilder(URI.create(server.origin() + "/healthz")).GET().build();
     assertThat(server.send(health).status()).isEqualTo(200);
     HttpRequest metrics =
-        HttpRequest.newBuilder(URI.create(server.origin() + "/metrics")).GET().build();
+        HttpRequest.newBuilder(URI.create(server.origin() + "/metrics"))
+            .header("Authorization", "Bearer " + TestServer.TOKEN)
+            .GET()
+            .build();
     Reply r = server.send(metrics);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.text())

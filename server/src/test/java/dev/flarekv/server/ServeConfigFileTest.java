@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -99,6 +100,53 @@ class ServeConfigFileTest {
   void aTokenFromTheFileAndOneFromTheCommandLine_bothCount() throws Exception {
     ServerConfig config = parse("api-token=from-file\n", "--api-token", "from-flag");
     assertThat(config.apiTokens()).contains("from-file", "from-flag");
+  }
+
+  @Test
+  void blankTokenFlags_areRefused() {
+    for (String flag : List.of("--api-token", "--metrics-token")) {
+      for (String blank : List.of("", " ", "\t")) {
+        CommandLine cl = new CommandLine(new ServeCommand());
+        cl.parseArgs(flag, blank);
+        assertThatThrownBy(() -> ((ServeCommand) cl.getCommand()).effective().serverConfig())
+            .as("%s '%s'", flag, blank)
+            .isInstanceOf(CommandLine.ParameterException.class)
+            .hasMessage(
+                flag
+                    + " is empty or only whitespace (an unset variable?): give a real token, or"
+                    + " leave it out");
+      }
+    }
+  }
+
+  @Test
+  void blankTokenFlags_fromAConfigFileToo_andEmptyItemsInTheFile() {
+    assertThatThrownBy(() -> parse("port=1\n", "--api-token="))
+        .hasMessageContaining("--api-token is empty or only whitespace");
+    assertThatThrownBy(() -> parse("api-token=a,,b\n"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("setting 'api-token' in ")
+        .hasMessageContaining("has an empty item");
+    assertThatThrownBy(() -> parse("metrics-token=m, \n"))
+        .hasMessageContaining("setting 'metrics-token' in ")
+        .hasMessageContaining("has an empty item");
+  }
+
+  @Test
+  void anEmptyTokenSetting_isNoToken_soNeverOpensANonLoopbackServer() throws Exception {
+    ServerConfig config = parse("host=0.0.0.0\napi-token=\nmetrics-token=\n");
+    assertThat(config.apiTokens()).isEmpty();
+    assertThat(config.metricsTokens()).isEmpty();
+    // the server refuses to start open on a non-loopback address (before it binds anything)
+    assertThatThrownBy(() -> KvServer.start(config.withDataDir(dir.resolve("data"))))
+        .hasMessageContaining("refusing to bind to non-loopback address 0.0.0.0");
+  }
+
+  @Test
+  void metricsTokens_fromTheFileAndTheCommandLine() throws Exception {
+    ServerConfig config = parse("metrics-token=m1,m2\n", "--metrics-token", "m3");
+    assertThat(config.metricsTokens()).containsExactlyInAnyOrder("m1", "m2", "m3");
+    assertThat(config.apiTokens()).isEmpty();
   }
 
   @Test

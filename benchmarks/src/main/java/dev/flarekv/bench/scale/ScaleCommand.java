@@ -415,7 +415,7 @@ public final class ScaleCommand implements Callable<Integer> {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    URI metrics = base.resolve("/metrics");
+    HttpRequest metrics = metricsRequest(base.resolve("/metrics"), tok);
     double swept0 = readSwept(http, metrics);
     node.put("sweptBefore", swept0);
 
@@ -520,13 +520,21 @@ public final class ScaleCommand implements Callable<Integer> {
     return node;
   }
 
-  static double readSwept(HttpClient http, URI metrics) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+  /**
+   * {@code GET /metrics}, with the bearer token when there is one (a server with tokens needs it).
+   */
+  static HttpRequest metricsRequest(URI metrics, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b.build();
+  }
+
+  static double readSwept(HttpClient http, HttpRequest metrics) throws Exception {
+    HttpResponse<String> r = http.send(metrics, HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IllegalStateException("GET " + metrics + ": status " + r.statusCode());
+      throw new IllegalStateException("GET " + metrics.uri() + ": status " + r.statusCode());
     }
     return PromText.sum(r.body(), "flarekv_store_expired_swept_total").orElse(0);
   }
@@ -534,7 +542,7 @@ public final class ScaleCommand implements Callable<Integer> {
   /** Polls the swept counter, notes when the sweep starts and ends, and ends the read run then. */
   private static final class SweepWatch implements Runnable {
     private final HttpClient http;
-    private final URI metrics;
+    private final HttpRequest metrics;
     private final double from;
     private final double target;
     private final long instantNanos;
@@ -546,7 +554,12 @@ public final class ScaleCommand implements Callable<Integer> {
     volatile double last;
 
     SweepWatch(
-        HttpClient http, URI metrics, double from, double target, long instantNanos, LoadRunner r) {
+        HttpClient http,
+        HttpRequest metrics,
+        double from,
+        double target,
+        long instantNanos,
+        LoadRunner r) {
       this.http = http;
       this.metrics = metrics;
       this.from = from;

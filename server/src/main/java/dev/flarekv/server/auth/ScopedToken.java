@@ -13,9 +13,7 @@ public record ScopedToken(String token, List<String> accounts) {
   public ScopedToken {
     Objects.requireNonNull(token, "token");
     accounts = List.copyOf(accounts);
-    if (token.isEmpty()) {
-      throw new IllegalArgumentException("empty token");
-    }
+    Tokens.require(token, "a scoped token");
     if (accounts.isEmpty()) {
       throw new IllegalArgumentException("a scoped token needs at least one account");
     }

@@ -11,13 +11,20 @@ import java.util.List;
  * tells which accounts the token may reach.
  *
  * <p>Only SHA-256 digests of the tokens are kept. Comparing fixed-length digests with {@link
- * MessageDigest#isEqual} and always visiting every configured token (all-accounts and scoped alike,
- * selecting the match without branching out of the loop) means the time taken depends on neither
- * the token's length, how many of its leading characters are right, nor which entry matched.
+ * MessageDigest#isEqual} and always visiting every configured token (all-accounts, scoped and
+ * metrics-only alike, selecting the match without branching out of the loop) means the time taken
+ * depends on neither the token's length, how many of its leading characters are right, nor which
+ * entry matched. The one early answer is for a request that presents no credential at all (no
+ * header, no {@code Bearer } prefix, or nothing but whitespace after it): that depends only on what
+ * the request sent, never on the configured tokens, and such a request is always refused.
  */
 public final class TokenAuthenticator {
   private final List<byte[]> digests;
-  private final List<Principal> principals;
+
+  /** The principal of each digest; null for a token that may only read {@code /metrics}. */
+  private final Principal[] principals;
+
+  private final boolean apiOpen;
 
   /** All-accounts tokens only (as {@code --api-token}). */
   public TokenAuthenticator(List<String> tokens) {
@@ -29,27 +36,42 @@ public final class TokenAuthenticator {
    * @param scoped tokens limited to some accounts ({@code --tokens-file})
    */
   public TokenAuthenticator(List<String> tokens, List<ScopedToken> scoped) {
+    this(tokens, scoped, List.of());
+  }
+
+  /**
+   * @param tokens tokens that reach every account ({@code --api-token}, {@code FLAREKV_API_TOKEN})
+   * @param scoped tokens limited to some accounts ({@code --tokens-file})
+   * @param metrics tokens that may only read {@code /metrics} ({@code --metrics-token})
+   * @throws IllegalArgumentException if a token is empty, blank or has surrounding whitespace
+   */
+  public TokenAuthenticator(List<String> tokens, List<ScopedToken> scoped, List<String> metrics) {
     List<byte[]> d = new ArrayList<>();
     List<Principal> p = new ArrayList<>();
     for (String token : tokens) {
-      d.add(sha256(token));
+      d.add(sha256(Tokens.require(token, "an API token")));
       p.add(Principal.ALL_ACCOUNTS);
     }
     for (ScopedToken token : scoped) {
       d.add(sha256(token.token()));
       p.add(new Principal(token.accounts()));
     }
+    this.apiOpen = d.isEmpty();
+    for (String token : metrics) {
+      d.add(sha256(Tokens.require(token, "a metrics token")));
+      p.add(null);
+    }
     this.digests = List.copyOf(d);
-    this.principals = List.copyOf(p);
+    this.principals = p.toArray(Principal[]::new);
   }
 
-  /** Whether no token is configured (the server runs open). */
+  /** Whether no API token is configured (the REST API and the binding listener run open). */
   public boolean isOpen() {
-    return digests.isEmpty();
+    return apiOpen;
   }
 
   /**
-   * Whether the {@code Authorization} header value carries a configured token.
+   * Whether the {@code Authorization} header value carries a configured API token.
    *
    * @param authorization the raw header value, or null
    */
@@ -59,26 +81,48 @@ public final class TokenAuthenticator {
 
   /**
    * The principal of the {@code Authorization} header value: {@link Principal#ALL_ACCOUNTS} on an
-   * open server, the matching token's principal, or null when the header carries no configured
-   * token. If a token is configured twice, the entry listed first wins.
+   * open server, the matching API token's principal, or null when the header carries no configured
+   * API token (a metrics token is not one). If a token is configured twice, the entry listed first
+   * wins.
    *
    * @param authorization the raw header value, or null
    */
   public Principal principal(String authorization) {
-    if (digests.isEmpty()) {
+    if (apiOpen) {
       return Principal.ALL_ACCOUNTS;
     }
+    int matched = match(authorization);
+    return matched < 0 ? null : principals[matched];
+  }
+
+  /**
+   * Whether the request may read {@code /metrics}: any configured token does (API, scoped or
+   * metrics-only), and with no token configured at all {@code /metrics} is open.
+   *
+   * @param authorization the raw header value, or null
+   */
+  public boolean mayReadMetrics(String authorization) {
+    return digests.isEmpty() || match(authorization) >= 0;
+  }
+
+  /** The index of the first digest the presented token matches, or -1. */
+  private int match(String authorization) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return null;
+      return -1;
     }
-    byte[] presented = sha256(authorization.substring(7).trim());
+    String credential = authorization.substring(7).trim();
+    if (credential.isEmpty()) {
+      // nothing presented (e.g. "Bearer" followed by a folded, blank line): never a match
+      return -1;
+    }
+    byte[] presented = sha256(credential);
     int matched = -1;
     for (int i = digests.size() - 1; i >= 0; i--) {
       boolean equal = MessageDigest.isEqual(digests.get(i), presented);
       // no early exit: every digest is compared whatever matched
       matched = equal ? i : matched;
     }
-    return matched < 0 ? null : principals.get(matched);
+    return matched;
   }
 
   private static byte[] sha256(String token) {

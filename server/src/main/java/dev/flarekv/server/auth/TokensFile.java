@@ -63,6 +63,10 @@ public final class TokensFile {
                 + "expected '<token> <account-id>[,<account-id>...]' (2 fields), found "
                 + fields.length);
       }
+      String problem = Tokens.problem(fields[0], "the token");
+      if (problem != null) {
+        throw new IllegalArgumentException(where + problem);
+      }
       Set<String> accounts = new LinkedHashSet<>();
       for (String account : fields[1].split(",", -1)) {
         if (!KvValidator.isValidAccountId(account)) {

@@ -63,6 +63,11 @@ public final class RestDispatcher implements Dispatcher {
       return health();
     }
     if (path.equals("/metrics")) {
+      if (!auth.mayReadMetrics(request.header(HttpHeaderNames.AUTHORIZATION.toString()))) {
+        return ApiReply.error(
+            ErrorCode.AUTHENTICATION,
+            "Authentication error: /metrics needs a bearer token (a metrics token or an API token)");
+      }
       return new ApiReply(
           200,
           "text/plain; version=0.0.4; charset=utf-8",
