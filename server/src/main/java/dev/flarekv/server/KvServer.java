@@ -22,6 +22,7 @@ import dev.flarekv.storage.cassandra.CassandraKvStores;
 import dev.flarekv.storage.expiry.ExpirySweeper;
 import dev.flarekv.storage.metrics.MeteredKvStore;
 import dev.flarekv.storage.rocks.RocksKvStores;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -102,6 +103,14 @@ public final class KvServer implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
+    Gauge.builder("flarekv.request.body.budget.used", bodyBudget, BodyBudget::used)
+        .description("Request-body bytes held in memory now, weighted by what parsing them costs")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("flarekv.request.body.budget.capacity", bodyBudget, BodyBudget::capacity)
+        .description("The most weighted request-body bytes held at once before requests get 503")
+        .baseUnit("bytes")
+        .register(registry);
     KvStore opened =
         config.cassandra() != null
             ? CassandraKvStores.open(config.cassandra(), clock, registry)
@@ -281,6 +290,11 @@ public final class KvServer implements AutoCloseable {
   public String apiBaseUrl() {
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
     return "http://" + host + ":" + port() + RestApi.PREFIX;
+  }
+
+  /** The server-wide budget of request-body bytes held in memory (tests and embedding). */
+  public BodyBudget bodyBudget() {
+    return bodyBudget;
   }
 
   /** The store behind the server (tests and embedding). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flarekv.protocol.json.KvJson;
+import dev.flarekv.server.testkit.Await;
 import dev.flarekv.server.testkit.RawHttp;
 import dev.flarekv.server.testkit.TestServer;
 import dev.flarekv.server.testkit.TestServer.Reply;
@@ -87,9 +88,9 @@ class BulkMemoryTest {
     assertThat(broken.errorMessage()).isEqualTo("Invalid JSON body");
     Reply trailing = bulk("[" + bad + "," + items(50, 10) + "] []");
     assertThat(trailing.errorMessage()).isEqualTo("Invalid JSON body");
-    String deep = "[".repeat(70) + "]".repeat(70);
+    String deep = "[".repeat(1000) + "]".repeat(1000);
     Reply nested = bulk("[" + bad + "," + deep + "]");
-    assertThat(nested.errorMessage()).isEqualTo("Invalid JSON body: nesting depth exceeds 64");
+    assertThat(nested.errorMessage()).isEqualTo("Invalid JSON body: nesting depth exceeds 1000");
     // then too many items, counted to the end
     Reply tooMany = bulk("[" + bad + "," + items(10_000, 1) + "]");
     assertThat(tooMany.errorMessage())
@@ -139,6 +140,8 @@ class BulkMemoryTest {
         RawHttp second = new RawHttp(server.port())) {
       // the first bulk is admitted from its head and holds 3 x its length while its body trickles
       held.write(head).write(java.util.Arrays.copyOf(body, body.length / 2));
+      // the second is sent only once the first holds its reservation
+      Await.until("the first bulk's reservation", () -> server.server().bodyBudget().used() > 0);
       assertThat(server.get("/healthz").status()).isEqualTo(200);
       // the second would take the budget past 12 MiB: refused, not buffered
       second.write(head).write(body);

@@ -146,7 +146,8 @@ class RequestReadTimeoutTest {
       Thread client = dribble(http, head, "b".repeat(2000));
       RawHttp.Response r = http.read();
       assertThat(r.status()).isEqualTo(413);
-      assertThat(http.read()).as("no second reply, just the close").isNull();
+      // EOF, or a reset when the dribbling client's next byte meets the closed socket first
+      assertThat(http.closedByServer(15_000)).as("no second reply, just the close").isTrue();
       client.join(TimeUnit.SECONDS.toMillis(30));
     }
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flarekv.server.BackupCommand;
+import dev.flarekv.server.testkit.Await;
 import dev.flarekv.server.testkit.TestServer;
 import dev.flarekv.server.testkit.TestServer.Reply;
 import dev.flarekv.server.testkit.TmpfsMount;
@@ -19,7 +20,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -136,7 +136,7 @@ class FullDiskTest {
         double freeAfter = freeMiB(disk);
         long freed = System.nanoTime();
         byte[] after = random(MIB, 4242);
-        awaitTrue(
+        Await.until(
             "a 1 MiB write after freeing 4 MiB",
             () -> server.put(base + "/values/after", after).status() == 200);
         System.out.printf(
@@ -209,7 +209,7 @@ class FullDiskTest {
       assertThat(server.get(base + "/values/k").status()).isEqualTo(200);
 
       Files.delete(disk.resolve("ballast-small"));
-      awaitTrue(
+      Await.until(
           "a delete after freeing 6 MiB", () -> server.delete(base + "/values/k").status() == 200);
       assertThat(server.get(base + "/values/k").status()).isEqualTo(404);
       // deletes work again; values wait for the store's own reserve
@@ -270,17 +270,6 @@ class FullDiskTest {
         "Bearer " + TestServer.TOKEN,
         "X-Flarekv-Namespace",
         nsId);
-  }
-
-  /** Polls {@code condition} every 50 ms for up to 60 s. */
-  static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 60 s: " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   private static String skipReason(Path data) {
