@@ -189,11 +189,12 @@ out.append("- command: \`$command_line\`")
 out.append("- base: $base_desc, server jar built from that commit; head: $head_desc, this checkout's dist/target/flarekv.jar")
 out.append("- generator: this checkout's flarekv-bench.jar, $conns connections, closed loop, $duration measured after $warmup warm-up; "
            "a fresh server (fresh data dir, JVM options \`$jvm_opts\`) per run, one at a time, on 127.0.0.1")
-out.append("- rounds: $rounds per workload, order alternating (base first in odd rounds, head first in even ones); medians over rounds")
+out.append("- rounds: $rounds per workload, order alternating (base first in odd rounds, head first in even ones); "
+           "medians over rounds; head/base = ratio of the medians, per round = median of each round's own head/base")
 out.append("- machine: $(nproc) cores, shared; load average at start $load_start, at end $load_end")
 out.append("- run: $(date -u '+%Y-%m-%d %H:%M UTC'), $(( $(date +%s) - started_at )) s in all\n")
-out.append("| workload | base req/s | head req/s | head/base | base p50 ms | head p50 ms | base p99 ms | head p99 ms | errors base/head |")
-out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+out.append("| workload | base req/s | head req/s | head/base | head/base per round | base p50 ms | head p50 ms | base p99 ms | head p99 ms | errors base/head |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 workloads = list(dict.fromkeys(r["workload"] for r in rows))
 def errs(side_rows):
     vals = [r["errors"] for r in side_rows]
@@ -203,7 +204,10 @@ for w in workloads:
     h = [r for r in rows if r["workload"] == w and r["side"] == "head"]
     br, hr = med([num(r["req_per_s"]) for r in b]), med([num(r["req_per_s"]) for r in h])
     ratio = hr / br if br and br == br and hr == hr else float("nan")
-    out.append(f"| {w} | {br:,.0f} | {hr:,.0f} | **{ratio:.2f}** | "
+    # each round's head/base (the two ran back to back), then the median: robust to drifting load
+    paired = med([num(x["req_per_s"]) / num(y["req_per_s"]) for x in h for y in b
+                  if x["round"] == y["round"] and num(y["req_per_s"]) > 0])
+    out.append(f"| {w} | {br:,.0f} | {hr:,.0f} | **{ratio:.2f}** | {paired:.2f} | "
                f"{med([num(r['p50_ms']) for r in b]):.3f} | {med([num(r['p50_ms']) for r in h]):.3f} | "
                f"{med([num(r['p99_ms']) for r in b]):.3f} | {med([num(r['p99_ms']) for r in h]):.3f} | "
                f"{errs(b)}/{errs(h)} |")
