@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Memory and liveness under parallel bulk writes: starts its own `flarekv serve` (the real jar) on
 # free loopback ports, fires rounds of N parallel ~100 MB bulk PUTs (one generated body, sent by
-# curl), polls /healthz every 50 ms meanwhile, and samples the server's RSS every 100 ms.
+# curl), polls /healthz every 50 ms meanwhile (a new curl per probe, and a kept-alive connection),
+# and samples the server's RSS every 100 ms.
 #
 #   benchmarks/bulk-pressure.sh [--jar PATH] [--rounds "16 32"] [--idle S] [--name NAME]
 #                               [-- JVM option...]
@@ -99,11 +100,41 @@ poll_health() {
     sleep 0.05
   done
 }
+# the same on one kept-alive connection: what the server takes, without a client process and a
+# connection set up per probe (those wait for a CPU too, behind the 32 uploading curls)
+poll_health_keepalive() {
+  python3 - "$rest_port" "$1" <<'PY'
+import http.client, os, sys, time
+port, out = int(sys.argv[1]), sys.argv[2]
+conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+with open(out, "a") as f:
+    while os.path.exists(out + ".run"):
+        start = time.perf_counter()
+        try:
+            conn.request("GET", "/healthz")
+            reply = conn.getresponse()
+            reply.read()
+            code = reply.status
+        except OSError:
+            code = 0
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        f.write("%03d %.6f\n" % (code, time.perf_counter() - start))
+        time.sleep(0.05)
+PY
+}
 sample_rss() {
   while [[ -e $1.run ]]; do
     rss_kib >> "$1"
     sleep 0.1
   done
+}
+
+# max_p99 FILE: the max and p99, in ms, of the seconds in the second column of FILE's lines
+max_p99() {
+  awk '{print $2 * 1000}' "$1" | sort -n | awk '
+    { ms[NR] = $1 }
+    END { n = NR; p = int(n * 0.99); if (p < n * 0.99) p++; if (p < 1) p = 1
+          printf "%.1f %.1f\n", ms[n], ms[p] }'
 }
 
 report="$here/results/$name.md"
@@ -115,17 +146,18 @@ mkdir -p "$here/results"
   echo "JVM options: \`${jvm[*]:-none (default heap)}\`, body $body_bytes bytes (10,000 items),"
   echo "$(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(java -version 2>&1 | head -1)"
   echo
-  echo "| parallel bulks | 200 | 503 | other | slowest bulk s | healthz probes | healthz max ms | healthz p99 ms | healthz failed | peak RSS MiB | RSS after ${idle}s idle MiB |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| parallel bulks | 200 | 503 | other | slowest bulk s | healthz probes | healthz max ms | healthz p99 ms | healthz failed | kept-alive probes | kept-alive max ms | kept-alive p99 ms | peak RSS MiB | RSS after ${idle}s idle MiB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$report"
 
 for n in $rounds; do
   log "round: $n parallel bulk PUTs"
-  hp="$tmp/health-$n" rp="$tmp/rss-$n"
-  : > "$hp"; : > "$rp"; touch "$hp.run" "$rp.run"
+  hp="$tmp/health-$n" kp="$tmp/keepalive-$n" rp="$tmp/rss-$n"
+  : > "$hp"; : > "$kp"; : > "$rp"; touch "$hp.run" "$kp.run" "$rp.run"
   poll_health "$hp" & hpid=$!
+  poll_health_keepalive "$kp" & kpid=$!
   sample_rss "$rp" & rpid=$!
-  pids+=("$hpid" "$rpid")
+  pids+=("$hpid" "$kpid" "$rpid")
   cpids=()
   for i in $(seq 1 "$n"); do
     curl -s -o "$tmp/reply-$n-$i" --max-time 600 -w '%{http_code} %{time_total}\n' -X PUT \
@@ -134,8 +166,8 @@ for n in $rounds; do
   done
   pids+=("${cpids[@]}")
   for pid in "${cpids[@]}"; do wait "$pid"; done
-  rm -f "$hp.run" "$rp.run"
-  wait "$hpid" "$rpid"
+  rm -f "$hp.run" "$kp.run" "$rp.run"
+  wait "$hpid" "$kpid" "$rpid"
   peak=$(sort -n "$rp" | tail -1)
   log "round $n done; idling ${idle}s"
   sleep "$idle"
@@ -146,10 +178,12 @@ for n in $rounds; do
   slowest=$(cat "$tmp"/status-"$n"-* | awk '{print $2}' | sort -n | tail -1)
   probes=$(wc -l < "$hp")
   hfail=$(awk '$1 != 200' "$hp" | wc -l)
-  read -r hmax hp99 < <(awk '{print $2 * 1000}' "$hp" | sort -n | awk -v n="$probes" '
-    { ms[NR] = $1 }
-    END { p = int(n * 0.99); if (p < n * 0.99) p++; if (p < 1) p = 1; printf "%.1f %.1f\n", ms[NR], ms[p] }')
-  line="| $n | $ok | $busy | $other | $slowest | $probes | $hmax | $hp99 | $hfail | $(mib "$peak") | $(mib "$after") |"
+  read -r hmax hp99 < <(max_p99 "$hp")
+  kprobes=$(wc -l < "$kp")
+  kfail=$(awk '$1 != 200' "$kp" | wc -l)
+  read -r kmax kp99 < <(max_p99 "$kp")
+  [[ $kfail -gt 0 ]] && kmax="$kmax ($kfail failed)"
+  line="| $n | $ok | $busy | $other | $slowest | $probes | $hmax | $hp99 | $hfail | $kprobes | $kmax | $kp99 | $(mib "$peak") | $(mib "$after") |"
   echo "$line" >> "$report"
   log "$line"
   grep -h -o '"message":"[^"]*"' "$tmp"/reply-"$n"-* 2>/dev/null | sort | uniq -c | sed 's/^/    /' >&2

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * /healthz} answers (docs/reliability.md, "Bounded memory under bulk load").
  */
 class BulkMemoryTest {
-  /** The test servers' body budget: 12 MiB, so 4 MiB of bulk body at weight 3. */
+  /** The test servers' body budget: 12 MiB, so 3 MiB of bulk body at weight 4. */
   static final long BUDGET = 12L << 20;
 
   @TempDir Path dir;
@@ -112,12 +112,15 @@ class BulkMemoryTest {
   }
 
   @Test
-  void aBulkWriteCostsThreeTimesItsBody() {
+  void aBulkWriteCostsFourTimesItsBody() {
     // 5 MiB of body fits a 12 MiB budget as bytes, but not with what parsing it holds
     Reply big = bulk("[" + items(50, 100 * 1024 + 20) + "]");
     assertThat(big.status()).isEqualTo(503);
     assertThat(big.errorMessage()).contains("try again");
     assertThat(big.json().path("success").asBoolean(true)).isFalse();
+    assertNothingWritten();
+    // 3.3 MiB would fit at weight 3 (10 MiB), not at 4 (13.3 MiB)
+    assertThat(bulk("[" + items(34, 100 * 1024) + "]").status()).isEqualTo(503);
     assertNothingWritten();
     // 3 MiB does fit, and so does a 10 MiB value, which is not parsed
     assertThat(bulk("[" + items(30, 100 * 1024) + "]").status()).isEqualTo(200);
@@ -138,7 +141,7 @@ class BulkMemoryTest {
             + "\r\n\r\n";
     try (RawHttp held = new RawHttp(server.port());
         RawHttp second = new RawHttp(server.port())) {
-      // the first bulk is admitted from its head and holds 3 x its length while its body trickles
+      // the first bulk is admitted from its head and holds 4 x its length while its body trickles
       held.write(head).write(java.util.Arrays.copyOf(body, body.length / 2));
       // the second is sent only once the first holds its reservation
       Await.until("the first bulk's reservation", () -> server.server().bodyBudget().used() > 0);

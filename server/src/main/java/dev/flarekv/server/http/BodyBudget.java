@@ -24,12 +24,13 @@ public final class BodyBudget {
   }
 
   /**
-   * A budget of half the heap, at least 320 MiB: room for one bulk write of the largest size at its
-   * weight (3 x (100 MB + 1 MiB), see {@link Dispatcher#bodyWeight}), so a small heap still takes
-   * one.
+   * A budget of a quarter of the heap, at least 400 MiB: room for one bulk write of the largest
+   * size at its weight (4 x 100 MB, see {@link Dispatcher#bodyWeight}), so a small heap still takes
+   * one. A quarter, not more: what an admitted bulk holds lives through young collections, and on a
+   * 6 GB heap ten bulks at once (half the heap) made G1 pause for up to half a second.
    */
   public static BodyBudget forHeap() {
-    return new BodyBudget(Math.max(320L << 20, Runtime.getRuntime().maxMemory() / 2));
+    return new BodyBudget(Math.max(400L << 20, Runtime.getRuntime().maxMemory() / 4));
   }
 
   /** Takes {@code bytes} from the budget if they fit. */

@@ -164,9 +164,10 @@ public final class RestDispatcher implements Dispatcher {
   }
 
   /**
-   * A bulk write holds its body, the decoded values and the storage batch built from them until it
-   * answers: {@value #BULK_WRITE_WEIGHT} times its body (docs/reliability.md, "Bounded memory under
-   * bulk load"). Other bodies count once.
+   * A bulk write holds its body (direct memory), the decoded values and their encoded records
+   * (heap) and the native write batch built from them until it answers: {@value #BULK_WRITE_WEIGHT}
+   * times its body (docs/reliability.md, "Bounded memory under bulk load"). Other bodies count
+   * once.
    */
   @Override
   public int bodyWeight(HttpRequest head) {
@@ -208,7 +209,7 @@ public final class RestDispatcher implements Dispatcher {
   static final long BULK_SLACK = 1 << 20;
 
   /** Budget bytes per body byte of a bulk write (see {@link #bodyWeight}). */
-  static final int BULK_WRITE_WEIGHT = 3;
+  static final int BULK_WRITE_WEIGHT = 4;
 
   /** 10,000 keys of 512 bytes, each byte escaped in six characters at worst, plus framing. */
   static final long BULK_KEYS_LIMIT = 32L << 20;
