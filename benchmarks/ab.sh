@@ -84,10 +84,8 @@ tmp="$(mktemp -d /tmp/flarekv-ab.XXXXXX)"
 pids=()
 doing="starting"
 cleanup() {
-  local rc=$? pid
-  for pid in "${pids[@]}"; do
-    stop_pid "$pid"
-  done
+  local rc=$?
+  stop_started
   if [[ -d $tmp/base-src ]]; then
     git -C "$root" worktree remove --force "$tmp/base-src" 2>/dev/null
   fi

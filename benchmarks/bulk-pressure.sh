@@ -56,10 +56,7 @@ server_jar="$jar" # start_flarekv runs it
 tmp="$(mktemp -d /tmp/flarekv-bulk-pressure.XXXXXX)"
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    stop_pid "$pid"
-  done
+  stop_started
   rm -rf "$tmp"
 }
 trap cleanup EXIT

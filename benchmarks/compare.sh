@@ -54,10 +54,7 @@ log() { echo "compare[$(( $(date +%s) - started_at ))s]: $*" >&2; }
 source "$here/lib.sh"
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    stop_pid "$pid"
-  done
+  stop_started
   rm -rf "$tmp"
 }
 trap cleanup EXIT

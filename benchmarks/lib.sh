@@ -13,6 +13,14 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null
 }
 
+# stop_started: stops every PID in the caller's `pids` (what it started), for its EXIT trap.
+stop_started() {
+  local pid
+  for pid in "${pids[@]}"; do
+    stop_pid "$pid"
+  done
+}
+
 # ensure_jars: sets bench_jar and server_jar, building both (Maven) when one is missing.
 ensure_jars() {
   bench_jar="$root/benchmarks/target/flarekv-bench.jar"

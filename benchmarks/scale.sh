@@ -52,10 +52,7 @@ log() { echo "scale[$(( $(date +%s) - started_at ))s]: $*" >&2; }
 source "$here/lib.sh"
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    stop_pid "$pid"
-  done
+  stop_started
   [[ -n ${name:-} && -f $tmp/flarekv.log ]] && cp "$tmp/flarekv.log" "$here/results/$name.server.log"
   rm -rf "$tmp"
 }

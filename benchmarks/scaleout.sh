@@ -51,10 +51,7 @@ source "$here/lib.sh"
 pids=()
 cluster_started=0
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    stop_pid "$pid"
-  done
+  stop_started
   pids=()
   if [[ $cluster_started == 1 ]]; then
     "$root/scripts/cassandra-cluster.sh" stop >&2 || true
@@ -99,7 +96,7 @@ for w in "${workloads[@]}"; do
   load "$tmp/rocks-$w.json" "$rest_port" "$bind_port" "$ns" "$w" "$connections" || {
     cat "$tmp/rocks-$w.json.log" >&2; exit 1; }
 done
-for pid in "${pids[@]}"; do stop_pid "$pid"; done
+stop_started
 pids=()
 
 # ---------------------------------------------------------------- 2. Cassandra, two front ends

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flarekv.server.testkit.RawHttp;
 import dev.flarekv.server.testkit.TestServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * replay, and every acknowledged write is there after a restart.
  */
 class GracefulShutdownTest {
-  static final Pattern PORT =
-      Pattern.compile("CLOUDFLARE_API_BASE_URL=http://127\\.0\\.0\\.1:(\\d+)/");
 
   @TempDir Path dir;
 
@@ -54,33 +47,10 @@ class GracefulShutdownTest {
     cmd.addAll(List.of("--data-dir", data.toString(), "--api-token", TestServer.TOKEN));
     cmd.addAll(List.of("--shutdown-timeout", "15s"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    StringBuffer log = new StringBuffer();
-    int port = -1;
-    String line;
-    while ((line = out.readLine()) != null) {
-      log.append(line).append('\n');
-      Matcher m = PORT.matcher(line);
-      if (m.find()) {
-        port = Integer.parseInt(m.group(1));
-        break;
-      }
-    }
-    assertThat(port).as(log.toString()).isPositive();
-    Thread logReader =
-        new Thread(
-            () -> {
-              try {
-                String l;
-                while ((l = out.readLine()) != null) {
-                  log.append(l).append('\n');
-                }
-              } catch (IOException ignored) {
-                // process ended
-              }
-            });
-    logReader.start();
+    ChildOutput child = ChildOutput.follow(p);
+    StringBuffer log = child.log;
+    Thread logReader = child.reader;
+    int port = child.port;
 
     String base = TestServer.ns(nsId);
     String origin = "http://127.0.0.1:" + port;

@@ -3,9 +3,7 @@ package dev.flarekv.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flarekv.server.testkit.TestServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,8 +18,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -34,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * ...) is 0600. An existing data dir that others can read gets one warning and keeps its modes.
  */
 class PrivateDataTest {
-  static final Pattern PORT =
-      Pattern.compile("CLOUDFLARE_API_BASE_URL=http://127\\.0\\.0\\.1:(\\d+)/");
 
   @TempDir Path dir;
 
@@ -190,34 +184,8 @@ class PrivateDataTest {
                   "--api-token",
                   TestServer.TOKEN)
               .start();
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      StringBuffer log = new StringBuffer();
-      int port = -1;
-      String line;
-      while ((line = out.readLine()) != null) {
-        log.append(line).append('\n');
-        Matcher m = PORT.matcher(line);
-        if (m.find()) {
-          port = Integer.parseInt(m.group(1));
-          break;
-        }
-      }
-      assertThat(port).as(log.toString()).isPositive();
-      Thread reader =
-          new Thread(
-              () -> {
-                try {
-                  String l;
-                  while ((l = out.readLine()) != null) {
-                    log.append(l).append('\n');
-                  }
-                } catch (IOException ignored) {
-                  // process ended
-                }
-              });
-      reader.start();
-      return new Server(p, log, reader, "http://127.0.0.1:" + port);
+      ChildOutput child = ChildOutput.follow(p);
+      return new Server(p, child.log, child.reader, "http://127.0.0.1:" + child.port);
     }
 
     String createNamespace() throws Exception {
