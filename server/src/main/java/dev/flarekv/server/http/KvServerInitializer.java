@@ -69,8 +69,6 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
     ch.pipeline()
         .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
         .addLast("readTimeout", readTimeout.bytes())
-        .addLast(
-            "foldGuard", new ObsFoldGuard(dispatcher, MAX_INITIAL_LINE_BYTES, MAX_HEADER_BYTES))
         .addLast("codec", new HttpServerCodec(decoder, MAX_PIPELINE_DEPTH))
         .addLast("readTimeoutEnd", readTimeout.messages())
         .addLast("tracker", tracker)
