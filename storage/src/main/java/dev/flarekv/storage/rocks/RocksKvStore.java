@@ -278,11 +278,9 @@ final class RocksKvStore implements KvStore {
           List<byte[]> dataKeys = new ArrayList<>(puts.size() + deletes.size());
           puts.forEach(entry -> dataKeys.add(KeyCodec.dataKey(space.id, entry.key())));
           deletes.forEach(key -> dataKeys.add(KeyCodec.dataKey(space.id, key)));
-          List<byte[]> records = new ArrayList<>(puts.size());
           long bytes = 0;
           for (int i = 0; i < puts.size(); i++) {
-            records.add(ValueCodec.encode(puts.get(i)));
-            bytes += records.get(i).length + (long) dataKeys.get(i).length;
+            bytes += ValueCodec.encodedLength(puts.get(i)) + dataKeys.get(i).length;
           }
           if (!puts.isEmpty()) {
             handles.diskSpace.admit(bytes, spaceUse);
@@ -292,7 +290,7 @@ final class RocksKvStore implements KvStore {
           try (WriteBatch batch = new WriteBatch()) {
             for (int i = 0; i < puts.size(); i++) {
               KvEntry entry = puts.get(i);
-              batch.put(handles.data, dataKeys.get(i), records.get(i));
+              batch.put(handles.data, dataKeys.get(i), ValueCodec.encode(entry));
               if (entry.expires()) {
                 batch.put(
                     handles.expiry, KeyCodec.expiryKey(entry.expiration(), dataKeys.get(i)), EMPTY);

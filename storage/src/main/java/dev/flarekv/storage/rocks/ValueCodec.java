@@ -31,6 +31,14 @@ final class ValueCodec {
 
   private ValueCodec() {}
 
+  /** The length of {@link #encode}'s record, without building it. */
+  static long encodedLength(KvEntry entry) {
+    int metadataBytes =
+        entry.metadata() == null ? 0 : entry.metadata().getBytes(StandardCharsets.UTF_8).length;
+    int metadataField = entry.metadata() == null ? 0 : metadataBytes + 1;
+    return (long) VARINT_OFFSET + varintSize(metadataField) + metadataBytes + entry.value().length;
+  }
+
   static byte[] encode(KvEntry entry) {
     byte[] metadata =
         entry.metadata() == null ? null : entry.metadata().getBytes(StandardCharsets.UTF_8);
