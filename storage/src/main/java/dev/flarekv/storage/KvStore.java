@@ -133,8 +133,8 @@ public interface KvStore extends AutoCloseable {
   /**
    * Why the store refuses writes of values right now (today: only a full disk, the text starts with
    * {@code "out of space"}), or empty while it takes them. Reads and deletes may still work; see
-   * docs/reliability.md. Cheap enough for every health check. Engines that never refuse report
-   * empty.
+   * docs/reliability.md. Cheap enough for every health check, and never throws. Engines that never
+   * refuse report empty.
    */
   default Optional<String> degradedReason() {
     return Optional.empty();

@@ -20,7 +20,6 @@ import dev.flarekv.server.auth.TokenAuthenticator;
 import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvErrorMapper;
 import dev.flarekv.server.http.RequestMetrics;
-import dev.flarekv.server.http.RestDispatcher;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.ReadAttempt;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,12 +87,7 @@ public final class BindingDispatcher implements Dispatcher {
       HttpMethod method = request.method();
       if (path.equals("/healthz") && method.equals(HttpMethod.GET)) {
         // docs/server.md: "ok", or "degraded: <why>" while the store refuses writes
-        return text(
-            200,
-            null,
-            RestDispatcher.degradedReason(store::degradedReason)
-                .map(why -> "degraded: " + why)
-                .orElse("ok"));
+        return text(200, null, store.degradedReason().map(why -> "degraded: " + why).orElse("ok"));
       }
       Principal principal =
           auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));

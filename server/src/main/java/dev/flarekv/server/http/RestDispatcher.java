@@ -223,7 +223,7 @@ public final class RestDispatcher implements Dispatcher {
     if (!ready.getAsBoolean()) {
       return ApiReply.error(ErrorCode.UNAVAILABLE, "starting or stopping");
     }
-    Optional<String> why = degradedReason(degraded);
+    Optional<String> why = degraded.get();
     ObjectNode body = KvJson.mapper().createObjectNode();
     if (why.isEmpty()) {
       body.put("status", "ok");
@@ -232,14 +232,5 @@ public final class RestDispatcher implements Dispatcher {
     }
     return new ApiReply(
         200, "application/json", KvJson.compact(body).getBytes(StandardCharsets.UTF_8), Map.of());
-  }
-
-  /** The store's reason; a store that cannot even tell is degraded for that reason. */
-  public static Optional<String> degradedReason(Supplier<Optional<String>> degraded) {
-    try {
-      return degraded.get();
-    } catch (RuntimeException e) {
-      return Optional.of("out of space: cannot read the free space: " + e.getMessage());
-    }
   }
 }

@@ -416,12 +416,17 @@ final class RocksKvStore implements KvStore {
     }
   }
 
-  /** See {@link DiskSpaceGuard#degradedReason}; empty once the store is closed. */
+  /**
+   * See {@link DiskSpaceGuard#degradedReason}; empty once the store is closed. A store that cannot
+   * even read its free space is degraded for that reason.
+   */
   @Override
   public Optional<String> degradedReason() {
     lifecycle.readLock().lock();
     try {
       return closed ? Optional.empty() : handles.diskSpace.degradedReason(spaceUse);
+    } catch (StoreException e) {
+      return Optional.of("out of space: cannot read the free space: " + e.getMessage());
     } finally {
       lifecycle.readLock().unlock();
     }
