@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+console.error("flarekv-miniflare: not implemented yet");
+process.exit(2);

@@ -1,0 +1,2 @@
+// Skeleton: the flarekv Miniflare plugin (filled in next).
+export const plugins = {};
