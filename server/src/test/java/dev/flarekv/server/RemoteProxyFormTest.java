@@ -203,24 +203,26 @@ class RemoteProxyFormTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.text()).isEqualTo("KV namespace " + unknown + " not found");
     for (String path :
-        List.of("/ns", "/ns/", "/ns/xyz", "/ns/" + nsId.toUpperCase(), "/ns/" + nsId + "/k")) {
+        List.of("/ns/", "/ns/xyz", "/ns/" + nsId.toUpperCase(), "/ns/" + nsId + "/k")) {
       Reply bad = proxyTo(path + "?access_token=" + TOKEN, "GET", "https://fake-host/k", null);
       assertThat(bad.status()).as(path).isEqualTo(400);
       assertThat(bad.text()).as(path).startsWith("Remote-proxy requests go to /ns/{namespace id}");
     }
-    // "/nsfoo" is a plain key, not this form
-    assertThat(
-            server
-                .binding(
-                    "GET",
-                    "/nsfoo?urlencoded=true",
-                    HttpRequest.BodyPublishers.noBody(),
-                    "Authorization",
-                    "Bearer " + TOKEN,
-                    "X-Flarekv-Namespace",
-                    nsId)
-                .status())
-        .isEqualTo(404);
+    // "/ns" and "/nsfoo" are plain requests for the keys "ns" and "nsfoo", not this form
+    server.put(TestServer.ns(nsId) + "/values/ns", "key named ns");
+    for (String key : List.of("ns", "nsfoo")) {
+      Reply plain =
+          server.binding(
+              "GET",
+              "/" + key + "?urlencoded=true",
+              HttpRequest.BodyPublishers.noBody(),
+              "Authorization",
+              "Bearer " + TOKEN,
+              "X-Flarekv-Namespace",
+              nsId);
+      assertThat(plain.status()).as(key).isEqualTo(key.equals("ns") ? 200 : 404);
+      assertThat(plain.text()).as(key).isEqualTo(key.equals("ns") ? "key named ns" : "Not Found");
+    }
   }
 
   @Test

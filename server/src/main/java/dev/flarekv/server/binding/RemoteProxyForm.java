@@ -29,7 +29,9 @@ import io.netty.handler.codec.http.HttpHeaders;
  * 2.3), since Miniflare adds no header of its own; an {@code Authorization} header wins over it.
  */
 final class RemoteProxyForm {
-  static final String PATH = "/ns";
+  /** The path prefix; {@code /ns} alone is a plain request for the key "ns". */
+  static final String PREFIX = "/ns/";
+
   static final String URL_HEADER = "MF-URL";
   static final String METADATA_HEADER = "MF-Header-" + BindingDispatcher.METADATA_HEADER;
   static final String TOKEN_PARAM = "access_token";
@@ -39,10 +41,12 @@ final class RemoteProxyForm {
 
   private RemoteProxyForm() {}
 
-  /** Whether the request path belongs to this form (well formed or not). */
+  /**
+   * Whether the request path belongs to this form (well formed or not). A plain request path never
+   * holds a second {@code /}: workerd percent-encodes the ones in a key.
+   */
   static boolean matches(String rawPath) {
-    return rawPath.startsWith(PATH)
-        && (rawPath.length() == PATH.length() || rawPath.charAt(3) == '/');
+    return rawPath.startsWith(PREFIX);
   }
 
   /**
@@ -65,7 +69,7 @@ final class RemoteProxyForm {
    *     missing or malformed {@code MF-URL}
    */
   static ApiRequest unwrap(ApiRequest outer) {
-    String id = outer.rawPath().length() > PATH.length() ? outer.rawPath().substring(4) : "";
+    String id = outer.rawPath().substring(PREFIX.length());
     if (!KvValidator.isValidNamespaceId(id)) {
       throw ErrorCode.INVALID_REQUEST.exception(
           "Remote-proxy requests go to /ns/{namespace id}, a namespace id of 32 lowercase hex"
