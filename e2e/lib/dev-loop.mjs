@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { it } from "node:test";
-import { scenarios } from "../workers/dev-loop-kv.js";
+import { CASES, scenarios } from "../workers/dev-loop-kv.js";
 import { E2E_ROOT, OUT_DIR } from "./wrangler.mjs";
 
-export { scenarios };
+export { CASES, scenarios };
 export const FIXTURE = join(E2E_ROOT, "fixtures", "dev-loop");
 export const BIN = (name) => join(E2E_ROOT, "node_modules", ".bin", name);
 export const DEFAULT_ADDRESS = "127.0.0.1:8791";
@@ -88,7 +88,7 @@ export function caseCounter(tool) {
       total += n;
     },
     print() {
-      console.log(`e2e[${tool}]: ${passed} cases${passed === total ? "" : ` (${total - passed} of ${total} failed)`}`);
+      console.log(`e2e[${tool}]: ${passed} case${passed === 1 ? "" : "s"}${passed === total ? "" : ` (${total - passed} of ${total} failed)`}`);
     },
   };
 }

@@ -19,6 +19,17 @@ export function plain(v) {
 
 const near = (actual, expected) => typeof actual === "number" && Math.abs(actual - expected) <= 30;
 
+/** Polls `read` every 100 ms until it gives a non-null value; throws after `ms`. */
+async function poll(read, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`nothing appeared within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export const scenarios = {
   // A write by the tool; the test reads it back over flarekv's REST API.
   write: {
@@ -132,12 +143,39 @@ export const scenarios = {
     },
     want: (p) => ({ names: [`${p.pre}exp:abs`, `${p.pre}exp:ttl`], absolute: p.exp, ttlNearNowPlus120: true, value: "relative" }),
   },
+  // Two processes at once on one namespace (a `wrangler dev` and a vitest run). The first one
+  // writes `shared:first`; the second ("shared-join", below) writes `shared:second` and waits for
+  // the first, still running, to acknowledge it ("shared-ack").
+  "shared-first": {
+    run: async (kv, p) => plain(await kv.put("shared:first", `written by ${p.tool}`)),
+    want: () => ({ $undefined: true }),
+  },
+  "shared-ack": {
+    async run(kv, p) {
+      const seen = await poll(() => kv.get("shared:second"), p.waitMs ?? 60_000);
+      await kv.put("shared:ack", `${p.tool} saw: ${seen}`);
+      return seen;
+    },
+    want: (p) => `written by ${p.other}`,
+  },
+  "shared-join": {
+    async run(kv, p) {
+      const first = await kv.get("shared:first");
+      await kv.put("shared:second", `written by ${p.tool}`);
+      const ack = await poll(() => kv.get("shared:ack"), p.waitMs ?? 60_000);
+      return { first, ack };
+    },
+    want: (p) => ({ first: `written by ${p.other}`, ack: `${p.other} saw: written by ${p.tool}` }),
+  },
   // Must throw; the test compares the message with Cloudflare's.
   "err-ttl-30": {
     run: (kv, p) => kv.put(`${p.pre}err`, "x", { expirationTtl: 30 }),
     wantError: "KV PUT failed: 400 Invalid expiration_ttl of 30. Expiration TTL must be at least 60.",
   },
 };
+
+/** The scenarios every tool runs, in this order (read-rest and delete need the REST seed first). */
+export const CASES = ["write", "read-rest", "getWithMetadata", "list", "bulk-get", "delete", "expiration", "err-ttl-30"];
 
 export default {
   async fetch(request, env) {
