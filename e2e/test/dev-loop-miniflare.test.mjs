@@ -14,6 +14,7 @@ import {
   CASES,
   caseCounter,
   checkDeleteAndExpirationOverRest,
+  checkScenarioKeysOverRest,
   checkWriteOverRest,
   fixtureCopy,
   nodeCall,
@@ -160,6 +161,7 @@ describe("programmatic Miniflare against flarekv", { timeout: 5 * 60_000 }, () =
     });
     vitestCases.it("the run's writes and deletes are seen over REST", async () => {
       await checkWriteOverRest(api, ns, params);
+      await checkScenarioKeysOverRest(api, ns, params);
       await checkDeleteAndExpirationOverRest(api, ns, params);
     });
   });

@@ -13,6 +13,7 @@ import {
   CASES,
   caseCounter,
   checkDeleteAndExpirationOverRest,
+  checkScenarioKeysOverRest,
   checkWriteOverRest,
   fixtureCopy,
   httpCall,
@@ -111,6 +112,7 @@ describe("vitest-pool-workers (wrangler environment flarekv) against flarekv", {
 
   cases.it("the run's writes and deletes are seen over REST (value, metadata, expiration, 404s)", async () => {
     await checkWriteOverRest(api, ns, params);
+    await checkScenarioKeysOverRest(api, ns, params);
     await checkDeleteAndExpirationOverRest(api, ns, params);
   });
 
