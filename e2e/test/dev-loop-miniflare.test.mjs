@@ -61,7 +61,7 @@ describe("programmatic Miniflare against flarekv", { timeout: 5 * 60_000 }, () =
     async () => {
       server = await startServer();
       api = rest(server);
-      ns = (await api.createNamespace("dev-loop")).id;
+      ns = (await api.createNamespace("KV")).id;
     },
     { timeout: 16 * 60_000 },
   );
@@ -83,7 +83,7 @@ describe("programmatic Miniflare against flarekv", { timeout: 5 * 60_000 }, () =
             name: "KV",
             type: "kv_namespace",
             plugin: { package: "flarekv-miniflare", name: "flarekv" },
-            options: { address: server.bindingAddress, namespace: "dev-loop", api_token: server.token },
+            options: { address: server.bindingAddress, namespace: "KV", api_token: server.token },
           },
         ],
       });

@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe } from "node:test";
-import { getPlatformProxy } from "wrangler";
 import { caseCounter, fixtureCopy, nodeCall, scenarioCases, scenarioParams } from "../lib/dev-loop.mjs";
 import { rest } from "../lib/rest.mjs";
 import { startServer } from "../lib/server.mjs";
@@ -21,11 +20,14 @@ describe("getPlatformProxy({ environment: 'flarekv' }) against flarekv", { timeo
     async () => {
       server = await startServer();
       api = rest(server);
-      ns = (await api.createNamespace("dev-loop")).id;
+      ns = (await api.createNamespace("KV")).id;
       const dir = fixtureCopy("platform-proxy", server.bindingAddress);
       // the plugin's token fallback, and no Request.cf download: set in this (test) process
       process.env.FLAREKV_API_TOKEN = server.token;
       process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+      // wrangler's config warnings (shown by the wrangler dev suite) would fill this file's output
+      process.env.WRANGLER_LOG = "error";
+      const { getPlatformProxy } = await import("wrangler");
       proxy = await getPlatformProxy({ configPath: join(dir, "wrangler.jsonc"), environment: "flarekv", persist: false });
     },
     { timeout: 16 * 60_000 },

@@ -49,7 +49,7 @@ describe("vitest-pool-workers (wrangler environment flarekv) against flarekv", {
     async () => {
       server = await startServer();
       api = rest(server);
-      ns = (await api.createNamespace("dev-loop")).id;
+      ns = (await api.createNamespace("KV")).id;
       sandbox = await wranglerSandbox();
       const env = toolEnv(sandbox, { FLAREKV_API_TOKEN: server.token });
       await seedOverRest(api, ns, params);

@@ -16,6 +16,7 @@ let api;
 let ns;
 let sandbox;
 let dev;
+let titlesBefore;
 const params = scenarioParams("wrangler-dev");
 
 describe("wrangler dev --env flarekv against flarekv", { timeout: 5 * 60_000 }, () => {
@@ -23,7 +24,8 @@ describe("wrangler dev --env flarekv against flarekv", { timeout: 5 * 60_000 }, 
     async () => {
       server = await startServer();
       api = rest(server);
-      ns = (await api.createNamespace("dev-loop")).id;
+      // no namespace yet: the binding's title "KV" is created by flarekv on first use
+      titlesBefore = (await api.listNamespaces()).map((n) => n.title);
       sandbox = await wranglerSandbox();
       const dir = fixtureCopy("wrangler-dev", server.bindingAddress);
       const [port, inspector] = [await freePort(), await freePort()];
@@ -35,6 +37,7 @@ describe("wrangler dev --env flarekv against flarekv", { timeout: 5 * 60_000 }, 
         env: toolEnv(sandbox, { FLAREKV_API_TOKEN: server.token }),
         url: `http://127.0.0.1:${port}/`,
       });
+      ns = (await api.listNamespaces()).find((n) => n.title === "KV")?.id;
     },
     { timeout: 16 * 60_000 },
   );
@@ -50,6 +53,11 @@ describe("wrangler dev --env flarekv against flarekv", { timeout: 5 * 60_000 }, 
     const out = dev.output();
     assert.match(out, /env\.KV \(kv_namespace\)\s+flarekv\s+local/);
     assert.match(out, /"unsafe" fields are experimental and may change or break at any time\./);
+  });
+
+  cases.it("the namespace titled KV did not exist before and was created by flarekv on first use", () => {
+    assert.deepEqual(titlesBefore, []);
+    assert.match(ns ?? "", /^[0-9a-f]{32}$/);
   });
 
   scenarioCases({ cases, call: (name, p) => httpCall(dev.url.replace(/\/$/, ""))(name, p), api: () => api, ns: () => ns, params: () => params });
