@@ -168,6 +168,12 @@ describe("init errors", () => {
     const [dir] = await project("wrangler.toml");
     assert.match((await cli(dir, "init", "--address", "8791")).stderr, /address must be "host:port"/);
     assert.match((await cli(dir, "frobnicate")).stderr, /unknown command frobnicate/);
+    const inline = 'name = "x"\nenv = { staging = { name = "s" } }\n\n[[kv_namespaces]]\nbinding = "K"\nid = "a"\n';
+    await writeFile(join(dir, "wrangler.toml"), inline);
+    const refused = await cli(dir, "init");
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /cannot append \[env\.flarekv\]: .*is "env" an inline table\? write it as \[env\.<name>\] tables first\)\. The section:\n# >>> flarekv-miniflare init/);
+    assert.equal(await readFile(join(dir, "wrangler.toml"), "utf8"), inline);
   });
 });
 

@@ -67,12 +67,18 @@ export function editToml(text, { file, envName, build }) {
   if (!block) head += (head === "" || head.endsWith("\n") ? "" : eol) + (head === "" ? "" : eol);
   const result = head + generated + after;
 
-  const check = parseToml(result, file);
-  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(check.env?.[envName])), JSON.parse(JSON.stringify(section))) ||
+  let check;
+  try {
+    check = parse(result);
+  } catch {
+    check = undefined;
+  }
+  if (check === undefined ||
+      !isDeepStrictEqual(JSON.parse(JSON.stringify(check.env?.[envName])), JSON.parse(JSON.stringify(section))) ||
       !isDeepStrictEqual(withoutEnv(check, envName), withoutEnv(original, envName))) {
     throw new InitError(
-      `${file}: appending the section would change how the rest of the file reads ` +
-        `(e.g. "env" is an inline table); add this block by hand:${eol}${generated}`,
+      `${file}: cannot append [env.${envName}]: the file would not parse or would read differently ` +
+        `(is "env" an inline table? write it as [env.<name>] tables first). The section:${eol}${generated}`,
     );
   }
   return { text: result, config: original };
