@@ -126,7 +126,7 @@ describe("programmatic Miniflare against flarekv", { timeout: 5 * 60_000 }, () =
       const p = scenarioParams("remote-proxy-no-token");
       const r = await workerCall(bare)("write", p);
       assert.equal(r.ok, false, JSON.stringify(r));
-      assert.match(r.error.message, /401/);
+      assert.match(r.error.message, /^KV PUT failed: 401 /);
       assert.equal((await api.getValue(ns, `${p.pre}written`)).status, 404);
     });
   });
