@@ -36,10 +36,14 @@ function walk(dir) {
   );
 }
 
-/** Parameters of one tool's scenario run: its key prefix, an absolute expiration, the clock. */
-export function scenarioParams(tool) {
-  const now = Math.floor(Date.now() / 1000);
-  return { tool, pre: `${tool}:`, now, exp: now + 3600 };
+/**
+ * Parameters of one tool's scenario run: its key prefix, an absolute expiration (an hour ahead) and
+ * `now`, read when the parameters are sent (a getter: the first suite may spend minutes building
+ * the server jar after the parameters were made). Extra fields are copied in.
+ */
+export function scenarioParams(tool, extra = {}) {
+  const clock = () => Math.floor(Date.now() / 1000);
+  return Object.assign({ tool, pre: `${tool}:`, exp: clock() + 3600, get now() { return clock(); } }, extra);
 }
 
 /** REST writes the tool reads later (read-rest, delete). */
@@ -146,9 +150,9 @@ export function scenarioCases({ cases, call, api, ns, params }) {
 }
 
 /** A `call` that asks a Worker over HTTP: GET <base>/<name>?p=<JSON>. */
-export function httpCall(base) {
+export function httpCall(base, timeoutMs = 30_000) {
   return async (name, p) => {
-    const res = await fetch(`${base}/${name}?p=${encodeURIComponent(JSON.stringify(p))}`, { signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${base}/${name}?p=${encodeURIComponent(JSON.stringify(p))}`, { signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
     try {
       return JSON.parse(text);

@@ -36,8 +36,8 @@ let sandbox;
 let dev;
 let run; // the vitest run: {code, out, report}
 let ack; // what the running wrangler dev saw of the vitest run's write
-const params = { ...scenarioParams("vitest"), other: "wrangler-dev", waitMs: 60_000 };
-const devParams = { ...scenarioParams("wrangler-dev"), other: "vitest", waitMs: 120_000 };
+const params = scenarioParams("vitest", { other: "wrangler-dev", waitMs: 60_000 });
+const devParams = scenarioParams("wrangler-dev", { other: "vitest", waitMs: 120_000 });
 
 /** vitest's JSON report: test name -> status */
 function statuses(report) {
@@ -69,7 +69,8 @@ describe("vitest-pool-workers (wrangler environment flarekv) against flarekv", {
       const first = await devCall("shared-first", devParams);
       assert.ok(first.ok, JSON.stringify(first));
       // wrangler dev waits (bounded) for the vitest run's key, then acknowledges it
-      ack = devCall("shared-ack", devParams);
+      ack = httpCall(`http://127.0.0.1:${port}`, devParams.waitMs + 30_000)("shared-ack", devParams);
+      ack.catch(() => {}); // awaited by the case below; a failed run must not leave it unhandled
 
       const dir = fixtureCopy("vitest", server.bindingAddress);
       const reportFile = join(dir, "vitest-report.json");
@@ -93,8 +94,8 @@ describe("vitest-pool-workers (wrangler environment flarekv) against flarekv", {
   );
 
   after(async () => {
+    await dev?.stop(); // also ends a still-waiting shared-ack
     await ack?.catch(() => {});
-    await dev?.stop();
     await server?.stop();
     await sandbox?.remove();
     cases.print();
