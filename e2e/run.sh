@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests: the real wrangler 4.86.0 CLI and cloudflare 7.3.0 SDK against a real flarekv.
+# End-to-end tests: the real wrangler 4.86.0 CLI, cloudflare 7.3.0 SDK, workerd and the dev-loop tools
+# (wrangler dev, getPlatformProxy, Vite plugin, vitest-pool-workers, Miniflare) against a real flarekv.
 # Works from a clean clone: the server jar is built by ../flarekv (Maven) on first use.
 set -uo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" || exit 2
