@@ -144,7 +144,9 @@ public final class BindingDispatcher implements Dispatcher {
     NamespaceRef ns =
         principal == null
             ? null
-            : namespaces.resolveIfKnown(request.header(NamespaceResolver.HEADER));
+            : namespaces.resolveIfKnown(
+                request.header(NamespaceResolver.HEADER),
+                request.header(NamespaceResolver.TITLE_HEADER));
     if (ns == null || !principal.mayAccess(ns.accountId())) {
       return null;
     }
@@ -192,15 +194,16 @@ public final class BindingDispatcher implements Dispatcher {
   static final long BULK_GET_BODY_LIMIT = 1 << 20;
 
   /**
-   * The request's namespace, if the principal may reach its account. Checked before the default
-   * namespace would be created, so a scoped token never creates it in another account.
+   * The request's namespace, if the principal may reach its account. Checked before a namespace
+   * named by title would be created, so a scoped token never creates one in another account.
    */
   private NamespaceRef namespace(ApiRequest request, Principal principal) {
-    String header = request.header(NamespaceResolver.HEADER);
-    if ((header == null || header.isBlank()) && !principal.mayAccess(namespaces.defaultAccount())) {
+    String id = request.header(NamespaceResolver.HEADER);
+    String title = request.header(NamespaceResolver.TITLE_HEADER);
+    if (namespaces.byTitle(id, title) && !principal.mayAccess(namespaces.defaultAccount())) {
       throw forbidden();
     }
-    NamespaceRef ns = namespaces.resolve(header);
+    NamespaceRef ns = namespaces.resolve(id, title);
     if (!principal.mayAccess(ns.accountId())) {
       throw forbidden();
     }
