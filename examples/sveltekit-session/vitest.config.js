@@ -15,7 +15,7 @@ export default defineConfig({
     alias: { $lib: fileURLToPath(new URL("./src/lib", import.meta.url)) },
   },
   test: {
-    include: ["test/**/*.test.js"],
+    include: ["test/*.test.js"],
     globalSetup: ["test/global-setup.mjs"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -17,6 +17,8 @@ export default async function setup(project) {
     await server.stop();
     throw e;
   }
+  // the plugin reads the binding listener's token from FLAREKV_API_TOKEN (Miniflare runs in this process)
+  process.env.FLAREKV_API_TOKEN = server.token;
   project.provide("wranglerConfig", config.path);
   project.provide("flarekv", restInfo(server));
   return async () => {

@@ -21,7 +21,7 @@ export function flarekvRest() {
   const headers = { authorization: `Bearer ${token}` };
   const call = async (path) => {
     const res = await fetch(nsBase + path, { headers });
-    return { status: res.status, text: await res.text() };
+    return { status: res.status, text: new TextDecoder().decode(await res.arrayBuffer()) };
   };
   return {
     /** The id of the namespace titled `title` (created by the plugin on first use). */
