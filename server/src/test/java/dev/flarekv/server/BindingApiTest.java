@@ -362,6 +362,17 @@ class BindingApiTest {
   }
 
   @Test
+  void absoluteFormTarget_withoutPath_keepsItsQuery() throws Exception {
+    bind("PUT", "/a?urlencoded=true", "v".getBytes(StandardCharsets.UTF_8));
+    bind("PUT", "/b?urlencoded=true", "v".getBytes(StandardCharsets.UTF_8));
+    // RFC 3986: the authority ends at "?" as well as "/"; this was read as a list of every key
+    RawHttp.Response r = raw("GET", "http://fake-host?prefix=b", "");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).contains("{\"name\":\"b\"}").doesNotContain("\"a\"");
+    assertThat(raw("GET", "http://fake-host/b?urlencoded=true", "").text()).isEqualTo("v");
+  }
+
+  @Test
   void routing_unknownPathAndMethod() {
     assertThat(bind("GET", "/a/b").status()).isEqualTo(404);
     assertThat(bind("POST", "/k?urlencoded=true", new byte[0]).status()).isEqualTo(405);

@@ -63,6 +63,33 @@ class TokenSecrecyTest {
                     .getBytes(StandardCharsets.ISO_8859_1));
             http.read();
           }
+          // the remote-proxy form carries the token in the query of the request line
+          String query = "?access_token=" + TestServer.encodeURIComponent(token);
+          for (String target :
+              List.of(
+                  "/ns/" + "0".repeat(32) + query,
+                  "/ns/nope" + query,
+                  "/ns/" + "0".repeat(32) + query + "&MF-Binding=KV")) {
+            for (String mfUrl : List.of("https://fake-host/k?urlencoded=true", "nope")) {
+              try (RawHttp http = new RawHttp(server.bindingPort())) {
+                http.write(
+                    ("GET "
+                            + target
+                            + " HTTP/1.1\r\nHost: x\r\nMF-URL: "
+                            + mfUrl
+                            + (target.endsWith("KV") ? "\r\nUpgrade: websocket" : "")
+                            + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                http.read();
+              }
+            }
+          }
+          try (RawHttp http = new RawHttp(server.bindingPort())) {
+            http.write(
+                ("GET /ns/x" + query + " HTTP/9.9 junk\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            http.closedByServer(2000);
+          }
           try (RawHttp http = new RawHttp(server.port())) {
             // a malformed request line carrying the token
             http.write(

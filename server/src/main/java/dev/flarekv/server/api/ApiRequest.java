@@ -31,9 +31,17 @@ public record ApiRequest(
   public static ApiRequest of(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body) {
     String target = uri;
     if (target.startsWith("http://") || target.startsWith("https://")) {
-      // absolute-form request target (RFC 9112 3.2.2): keep the path only
-      int slash = target.indexOf('/', target.indexOf("//") + 2);
-      target = slash < 0 ? "/" : target.substring(slash);
+      // absolute-form request target (RFC 9112 3.2.2): keep path and query; the authority ends
+      // at the first '/', '?' or '#' (RFC 3986 3.2), and an empty path is "/"
+      int authority = target.indexOf("//") + 2;
+      int end = authority;
+      while (end < target.length() && "/?#".indexOf(target.charAt(end)) < 0) {
+        end++;
+      }
+      target =
+          end < target.length() && target.charAt(end) == '/'
+              ? target.substring(end)
+              : "/" + target.substring(end);
     }
     int hash = target.indexOf('#');
     if (hash >= 0) {

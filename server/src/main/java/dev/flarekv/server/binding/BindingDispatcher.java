@@ -77,40 +77,49 @@ public final class BindingDispatcher implements Dispatcher {
     this.metrics = new RequestMetrics(registry, "binding");
   }
 
+  /**
+   * Both forms: the plain one, and Miniflare's remote-proxy form at {@code /ns/{id}}, unwrapped
+   * ({@link RemoteProxyForm}) into a plain request for the same handlers. Routes of the latter are
+   * counted as {@code ns/<route>}.
+   */
   @Override
   public ApiReply dispatch(ApiRequest request) {
     long start = System.nanoTime();
-    String route = "unmatched";
+    String form = RemoteProxyForm.matches(request.rawPath()) ? "ns/" : "";
+    String route = form + "unmatched";
     ApiReply reply;
     try {
-      String path = request.rawPath();
-      HttpMethod method = request.method();
-      if (path.equals("/healthz") && method.equals(HttpMethod.GET)) {
+      if (request.rawPath().equals("/healthz") && request.method().equals(HttpMethod.GET)) {
         // docs/server.md: "ok", or "degraded: <why>" while the store refuses writes
         return text(200, null, store.degradedReason().map(why -> "degraded: " + why).orElse("ok"));
       }
-      Principal principal =
-          auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));
+      if (!form.isEmpty() && RemoteProxyForm.isUpgrade(request)) {
+        return websocketProbe(request, start);
+      }
+      ApiRequest op = form.isEmpty() ? request : RemoteProxyForm.unwrap(request);
+      Principal principal = auth.principal(op.header(HttpHeaderNames.AUTHORIZATION.toString()));
       if (principal == null) {
         throw ErrorCode.AUTHENTICATION.exception("Authentication error");
       }
+      String path = op.rawPath();
+      HttpMethod method = op.method();
       if (path.equals("/")) {
-        route = "list";
+        route = form + "list";
         requireMethod(method, HttpMethod.GET);
-        reply = list(namespace(request, principal), request);
+        reply = list(namespace(op, principal), op);
       } else if (path.equals("/bulk/get")) {
-        route = "bulk/get";
+        route = form + "bulk/get";
         requireMethod(method, HttpMethod.POST);
-        reply = bulkGet(namespace(request, principal), request);
+        reply = bulkGet(namespace(op, principal), op);
       } else if (path.startsWith("/") && path.indexOf('/', 1) < 0) {
-        route = "key";
+        route = form + "key";
         String rawKey = path.substring(1);
         if (method.equals(HttpMethod.GET)) {
-          reply = get(namespace(request, principal), rawKey, request);
+          reply = get(namespace(op, principal), rawKey, op);
         } else if (method.equals(HttpMethod.PUT)) {
-          reply = put(namespace(request, principal), rawKey, request);
+          reply = put(namespace(op, principal), rawKey, op);
         } else if (method.equals(HttpMethod.DELETE)) {
-          reply = delete(namespace(request, principal), rawKey);
+          reply = delete(namespace(op, principal), rawKey);
         } else {
           throw ErrorCode.METHOD_NOT_ALLOWED.exception("Method Not Allowed");
         }
@@ -125,21 +134,41 @@ public final class BindingDispatcher implements Dispatcher {
   }
 
   /**
+   * Miniflare's WebSocket (RPC session) attempt before each remote-proxy operation: refused at
+   * once, with no store call, so Miniflare goes on with the plain HTTP request.
+   */
+  private ApiReply websocketProbe(ApiRequest request, long start) {
+    ApiReply reply = text(404, null, "Not Found: flarekv takes no WebSocket sessions");
+    metrics.record("ns/websocket", request.method(), reply.status(), System.nanoTime() - start);
+    return reply;
+  }
+
+  /**
    * W1 from memory: a GET of one key whose namespace is already known and whose record is in the
    * memtable or block cache is answered on the event loop. Everything else, errors included, goes
    * the blocking way.
    */
   @Override
   public ApiReply dispatchInline(ApiRequest request) {
+    if (!request.method().equals(HttpMethod.GET)) {
+      return null;
+    }
+    long start = System.nanoTime();
+    String route = "key";
+    if (RemoteProxyForm.matches(request.rawPath())) {
+      if (RemoteProxyForm.isUpgrade(request)) {
+        return websocketProbe(request, start);
+      }
+      route = "ns/key";
+      request = RemoteProxyForm.unwrap(request); // a failure: the blocking path reports it
+    }
     String path = request.rawPath();
-    if (!request.method().equals(HttpMethod.GET)
-        || path.length() < 2
+    if (path.length() < 2
         || path.charAt(0) != '/'
         || path.indexOf('/', 1) >= 0
         || path.equals("/healthz")) {
       return null;
     }
-    long start = System.nanoTime();
     Principal principal = auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));
     NamespaceRef ns =
         principal == null
@@ -157,7 +186,7 @@ public final class BindingDispatcher implements Dispatcher {
       return null;
     }
     ApiReply reply = valueReply(attempt.entry());
-    metrics.record("key", request.method(), reply.status(), System.nanoTime() - start);
+    metrics.record(route, request.method(), reply.status(), System.nanoTime() - start);
     return reply;
   }
 
