@@ -3,7 +3,8 @@
 //                        [--api-token-env <VAR>] [--dry-run]
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
-import { init, InitError } from "../src/init/index.mjs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const USAGE = `usage: flarekv-miniflare init [options]
 
@@ -54,7 +55,7 @@ function main(argv) {
     apiTokenEnv: values["api-token-env"],
     dryRun: values["dry-run"] ?? false,
   };
-  return init(opts).then(
+  return loadInit().then(({ init, InitError }) => init(opts).then(
     (r) => {
       const where = relative(process.cwd(), r.file) || r.file;
       if (opts.dryRun) process.stdout.write(r.text);
@@ -67,7 +68,25 @@ function main(argv) {
       return 0;
     },
     (e) => fail(e instanceof InitError ? e.message : e.stack),
-  );
+  ), (e) => fail(e.message));
+}
+
+/**
+ * init needs the package's own dependencies (smol-toml, jsonc-parser). npm does not install them
+ * for a `file:` link to a directory outside the project, so say how to get them.
+ */
+async function loadInit() {
+  try {
+    return await import("../src/init/index.mjs");
+  } catch (e) {
+    if (e?.code !== "ERR_MODULE_NOT_FOUND") throw e;
+    const dir = dirname(dirname(fileURLToPath(import.meta.url)));
+    throw new Error(
+      `init needs this package's dependencies, which are not installed (${e.message.split("\n")[0]}).\n` +
+        `A linked install (npm install <path>) does not install them: run  npm ci --prefix ${dir}  once, ` +
+        `or install the package from its npm pack tarball.`,
+    );
+  }
 }
 
 function fail(message) {
