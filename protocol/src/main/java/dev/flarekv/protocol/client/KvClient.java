@@ -569,7 +569,8 @@ public final class KvClient {
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw ErrorCode.UNAVAILABLE.exception("cannot reach flarekv at " + baseUrl);
+      // the message stays one line for the CLI; the cause (refused, reset, timed out) is kept
+      throw new KvException(ErrorCode.UNAVAILABLE, "cannot reach flarekv at " + baseUrl, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ErrorCode.UNAVAILABLE.exception("cannot reach flarekv at " + baseUrl);

@@ -20,6 +20,12 @@ public final class KvException extends RuntimeException {
     this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
   }
 
+  /** With the low-level failure behind it, for logs; the message stays what the client reads. */
+  public KvException(ErrorCode errorCode, String message, Throwable cause) {
+    super(message, cause, false, false);
+    this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
+  }
+
   /** The kind of failure. */
   public ErrorCode errorCode() {
     return errorCode;
