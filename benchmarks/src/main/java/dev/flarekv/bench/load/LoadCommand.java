@@ -1,22 +1,19 @@
 package dev.flarekv.bench.load;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flarekv.bench.cli.Durations;
+import dev.flarekv.bench.cli.Target;
+import dev.flarekv.bench.cli.TargetOptions;
 import dev.flarekv.protocol.client.KvClient;
 import dev.flarekv.protocol.json.KvJson;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,8 +30,6 @@ import picocli.CommandLine.Spec;
       "Only loopback addresses are accepted as targets."
     })
 public final class LoadCommand implements Callable<Integer> {
-  static final String DEFAULT_ACCOUNT = "f1a2e4b0000000000000000000000001";
-
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -50,31 +45,7 @@ public final class LoadCommand implements Callable<Integer> {
       description = "rest | binding | http (default: ${DEFAULT-VALUE})")
   String surface;
 
-  @Option(
-      names = "--url",
-      defaultValue = "http://127.0.0.1:8790/client/v4",
-      description =
-          "REST API root (rest; also used by binding to create the namespace and preload), or the"
-              + " base URL keys are appended to (http). Default: ${DEFAULT-VALUE}")
-  String url;
-
-  @Option(
-      names = "--binding-address",
-      defaultValue = "127.0.0.1:8791",
-      description = "host:port of the workerd binding listener (default: ${DEFAULT-VALUE})")
-  String bindingAddress;
-
-  @Option(
-      names = "--token",
-      defaultValue = "${env:FLAREKV_API_TOKEN}",
-      description = "bearer token (default: $FLAREKV_API_TOKEN, none if unset)")
-  String token;
-
-  @Option(
-      names = "--account-id",
-      defaultValue = DEFAULT_ACCOUNT,
-      description = "account of the REST paths (default: ${DEFAULT-VALUE})")
-  String accountId;
+  @Mixin TargetOptions target;
 
   @Option(
       names = "--namespace-id",
@@ -194,22 +165,7 @@ public final class LoadCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "the http surface runs read, write, session and large only");
     }
-    String tok = token == null || token.isBlank() ? null : token;
-    URI base = URI.create(url);
-    String host;
-    int port;
-    if (sf == Surface.BINDING) {
-      int colon = bindingAddress.lastIndexOf(':');
-      host = bindingAddress.substring(0, colon);
-      port = Integer.parseInt(bindingAddress.substring(colon + 1));
-    } else {
-      host = base.getHost();
-      port = base.getPort() < 0 ? 80 : base.getPort();
-    }
-    requireLoopback(host);
-    if (sf != Surface.HTTP) {
-      requireLoopback(base.getHost());
-    }
+    Target to = target.resolve(sf);
 
     // setup: namespace and preload (untimed)
     String ns = namespaceId;
@@ -217,10 +173,10 @@ public final class LoadCommand implements Callable<Integer> {
     int size = wl.valueSize(valueSize);
     if (sf == Surface.HTTP) {
       if (!noPreload && preload > 0) {
-        Preloader.plainPuts(url, wl, preload, size, connections, log);
+        Preloader.plainPuts(target.url(), wl, preload, size, connections, log);
       }
     } else {
-      KvClient client = new KvClient(url, tok, accountId);
+      KvClient client = to.client();
       if (ns == null) {
         ns =
             client
@@ -237,31 +193,23 @@ public final class LoadCommand implements Callable<Integer> {
       }
     }
 
-    HttpHeaders extra = new DefaultHttpHeaders();
-    if (tok != null) {
-      extra.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + tok);
-    }
-    if (sf == Surface.BINDING) {
-      extra.set("X-Flarekv-Namespace", ns);
-    }
-    Surface.Requests requests =
-        new Surface.Requests(sf, base.getRawPath(), accountId, ns, host + ":" + port, extra);
+    Surface.Requests requests = to.requests(ns);
     int loopThreads =
         threads > 0
             ? threads
             : Math.min(connections, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     LoadRunner.Plan plan =
         new LoadRunner.Plan(
-            host,
-            port,
+            to.host(),
+            to.port(),
             wl,
             requests,
             connections,
             loopThreads,
-            parseDuration(warmup).toNanos(),
-            parseDuration(duration).toNanos(),
+            Durations.parse(warmup).toNanos(),
+            Durations.parse(duration).toNanos(),
             rate,
-            parseDuration(timeout).toNanos(),
+            Durations.parse(timeout).toNanos(),
             keys,
             listKeys,
             valueSize,
@@ -288,11 +236,11 @@ public final class LoadCommand implements Callable<Integer> {
         progress.stop();
       }
     }
-    String target = sf == Surface.BINDING ? bindingAddress : url;
+    String shown = to.shown();
     if (json) {
-      out.println(KvJson.mapper().writeValueAsString(toJson(result, wl, sf, target, plan)));
+      out.println(KvJson.mapper().writeValueAsString(toJson(result, wl, sf, shown, plan)));
     } else {
-      printTable(out, result, wl, sf, target, plan);
+      printTable(out, result, wl, sf, shown, plan);
     }
     out.flush();
     if (tsv != null) {
@@ -419,34 +367,6 @@ public final class LoadCommand implements Callable<Integer> {
     if (!r.errorKinds().isEmpty()) {
       out.println("errors: " + r.errorKinds());
     }
-  }
-
-  private static void requireLoopback(String host) throws UnknownHostException {
-    if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) {
-      throw new IllegalArgumentException(
-          "refusing to send load to " + host + ": only loopback addresses (127.0.0.1) are allowed");
-    }
-  }
-
-  /** "10s", "500ms", "2m", "1h", or plain seconds. */
-  public static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    if (t.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-    }
-    char unit = t.charAt(t.length() - 1);
-    if (Character.isDigit(unit)) {
-      return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
-    }
-    double n = Double.parseDouble(t.substring(0, t.length() - 1));
-    long millis =
-        switch (unit) {
-          case 's' -> (long) (n * 1000);
-          case 'm' -> (long) (n * 60_000);
-          case 'h' -> (long) (n * 3_600_000);
-          default -> throw new IllegalArgumentException("bad duration: " + text);
-        };
-    return Duration.ofMillis(millis);
   }
 
   /** A one-line progress bar on stderr, redrawn twice a second. */

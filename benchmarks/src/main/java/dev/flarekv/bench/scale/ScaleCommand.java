@@ -3,7 +3,9 @@ package dev.flarekv.bench.scale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flarekv.bench.load.LoadCommand;
+import dev.flarekv.bench.cli.Durations;
+import dev.flarekv.bench.cli.Target;
+import dev.flarekv.bench.cli.TargetOptions;
 import dev.flarekv.bench.load.LoadResult;
 import dev.flarekv.bench.load.LoadRunner;
 import dev.flarekv.bench.load.Preloader;
@@ -14,12 +16,8 @@ import dev.flarekv.protocol.client.KeyListPage;
 import dev.flarekv.protocol.client.KvClient;
 import dev.flarekv.protocol.json.KvJson;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,35 +55,13 @@ public final class ScaleCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--url",
-      defaultValue = "http://127.0.0.1:8790/client/v4",
-      description = "REST API root (setup, preload, /metrics) (default: ${DEFAULT-VALUE})")
-  String url;
-
-  @Option(
-      names = "--binding-address",
-      defaultValue = "127.0.0.1:8791",
-      description = "host:port of the binding listener (default: ${DEFAULT-VALUE})")
-  String bindingAddress;
+  @Mixin TargetOptions targetOptions;
 
   @Option(
       names = {"-s", "--surface"},
       defaultValue = "binding",
       description = "surface of the measured requests: binding | rest (default: ${DEFAULT-VALUE})")
   String surface;
-
-  @Option(
-      names = "--token",
-      defaultValue = "${env:FLAREKV_API_TOKEN}",
-      description = "bearer token (default: $FLAREKV_API_TOKEN, none if unset)")
-  String token;
-
-  @Option(
-      names = "--account-id",
-      defaultValue = "f1a2e4b0000000000000000000000001",
-      description = "account of the REST paths (default: ${DEFAULT-VALUE})")
-  String accountId;
 
   @Option(
       names = "--parts",
@@ -226,10 +203,7 @@ public final class ScaleCommand implements Callable<Integer> {
 
   private final PrintStream log = System.err;
   private Surface sf;
-  private URI base;
-  private String host;
-  private int port;
-  private String tok;
+  private Target target;
   private KvClient client;
   private int threads;
 
@@ -243,24 +217,13 @@ public final class ScaleCommand implements Callable<Integer> {
     if (bigValueSize > 25 * MIB || bigValueSize < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--big-value-size: 1..25 MiB");
     }
-    base = URI.create(url);
-    requireLoopback(base.getHost());
-    if (sf == Surface.BINDING) {
-      int colon = bindingAddress.lastIndexOf(':');
-      host = bindingAddress.substring(0, colon);
-      port = Integer.parseInt(bindingAddress.substring(colon + 1));
-    } else {
-      host = base.getHost();
-      port = base.getPort() < 0 ? 80 : base.getPort();
-    }
-    requireLoopback(host);
-    tok = token == null || token.isBlank() ? null : token;
-    client = new KvClient(url, tok, accountId);
+    target = targetOptions.resolve(sf);
+    client = target.client();
     threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     ObjectNode root = KvJson.mapper().createObjectNode();
     root.put("surface", sf.name().toLowerCase(Locale.ROOT));
-    root.put("target", sf == Surface.BINDING ? bindingAddress : url);
+    root.put("target", target.shown());
     root.put("startedAt", java.time.Instant.now().toString());
     boolean failed = false;
     for (String part : parts) {
@@ -305,7 +268,7 @@ public final class ScaleCommand implements Callable<Integer> {
     node.put("limit", Workload.LIST_LIMIT);
     node.put("connections", listConnections);
     node.put("mode", "closed");
-    node.put("durationSeconds", LoadCommand.parseDuration(listDuration).toMillis() / 1000.0);
+    node.put("durationSeconds", Durations.parse(listDuration).toMillis() / 1000.0);
     ArrayNode sizes = node.putArray("sizes");
     byte[] value = Workload.value(valueSize);
     for (int n : listSizes) {
@@ -337,10 +300,10 @@ public final class ScaleCommand implements Callable<Integer> {
               Workload.LIST,
               requests,
               listConnections,
-              LoadCommand.parseDuration(warmup),
-              LoadCommand.parseDuration(listDuration),
+              Durations.parse(warmup),
+              Durations.parse(listDuration),
               0,
-              LoadCommand.parseDuration(timeout));
+              Durations.parse(timeout));
       log.printf(Locale.ROOT, "list: %,d keys, measuring first pages%n", n);
       LoadResult r = new LoadRunner(plan, seed -> () -> new FixedOp(list)).run(p -> {});
       ObjectNode s = Figures.of(r);
@@ -415,7 +378,7 @@ public final class ScaleCommand implements Callable<Integer> {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
-    HttpRequest metrics = metricsRequest(base.resolve("/metrics"), tok);
+    HttpRequest metrics = metricsRequest(target.base().resolve("/metrics"), target.token());
     double swept0 = readSwept(http, metrics);
     node.put("sweptBefore", swept0);
 
@@ -424,7 +387,7 @@ public final class ScaleCommand implements Callable<Integer> {
     long guard = TimeUnit.SECONDS.toNanos(1);
     long instantNanos = expiry.instantNanos(System.currentTimeMillis(), System.nanoTime());
     long available = instantNanos - guard - System.nanoTime();
-    long wanted = LoadCommand.parseDuration(baseline).toNanos();
+    long wanted = Durations.parse(baseline).toNanos();
     if (available < minWarmup.toNanos() + TimeUnit.SECONDS.toNanos(1)) {
       throw new IllegalStateException(
           "no time left for a baseline before the expiry instant: raise --expiry-margin");
@@ -453,14 +416,14 @@ public final class ScaleCommand implements Callable<Integer> {
                     Duration.ofNanos(baselineWarmup),
                     Duration.ofNanos(baselineNanos),
                     readRate,
-                    LoadCommand.parseDuration(timeout)))
+                    Durations.parse(timeout)))
             .run(p -> {});
     baselinePolls.stop();
     baselinePoller.join(5_000);
 
     // the sweep window: reads keep going; measured from the instant until all keys are swept
     long untilInstant = Math.max(0, instantNanos - System.nanoTime());
-    Duration limit = LoadCommand.parseDuration(sweepTimeout);
+    Duration limit = Durations.parse(sweepTimeout);
     LoadRunner during =
         new LoadRunner(
             plan(
@@ -470,7 +433,7 @@ public final class ScaleCommand implements Callable<Integer> {
                 Duration.ofNanos(untilInstant),
                 limit,
                 readRate,
-                LoadCommand.parseDuration(timeout)));
+                Durations.parse(timeout)));
     SweepWatch watch =
         new SweepWatch(http, metrics, swept0, swept0 + expiringKeys, instantNanos, during);
     Thread watcher = new Thread(watch, "flarekv-bench-sweep-watch");
@@ -635,7 +598,7 @@ public final class ScaleCommand implements Callable<Integer> {
     node.put("pid", pid);
     node.put("peakReset", ProcStatus.resetPeak(pid));
     String ns = createNamespace("rss");
-    long interval = LoadCommand.parseDuration(sampleInterval).toMillis();
+    long interval = Durations.parse(sampleInterval).toMillis();
     node.put("sampleIntervalMs", interval);
     try (RssSampler sampler = new RssSampler(pid, Math.max(50, interval))) {
       sampler.start();
@@ -654,9 +617,9 @@ public final class ScaleCommand implements Callable<Integer> {
                       requests,
                       largeConnections,
                       Duration.ofSeconds(2),
-                      LoadCommand.parseDuration(largeDuration),
+                      Durations.parse(largeDuration),
                       0,
-                      LoadCommand.parseDuration(timeout)))
+                      Durations.parse(timeout)))
               .run(p -> {});
       ObjectNode l = Figures.of(large);
       l.put("connections", largeConnections);
@@ -685,9 +648,9 @@ public final class ScaleCommand implements Callable<Integer> {
                       requests,
                       bigConnections,
                       Duration.ZERO,
-                      LoadCommand.parseDuration(bigDuration),
+                      Durations.parse(bigDuration),
                       0,
-                      LoadCommand.parseDuration(timeout).multipliedBy(6)),
+                      Durations.parse(timeout).multipliedBy(6)),
                   seed -> {
                     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
                     return () -> {
@@ -807,14 +770,7 @@ public final class ScaleCommand implements Callable<Integer> {
   }
 
   private Surface.Requests requests(String ns) {
-    HttpHeaders extra = new DefaultHttpHeaders();
-    if (tok != null) {
-      extra.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + tok);
-    }
-    if (sf == Surface.BINDING) {
-      extra.set("X-Flarekv-Namespace", ns);
-    }
-    return new Surface.Requests(sf, base.getRawPath(), accountId, ns, host + ":" + port, extra);
+    return target.requests(ns);
   }
 
   private LoadRunner.Plan plan(
@@ -826,8 +782,8 @@ public final class ScaleCommand implements Callable<Integer> {
       double rate,
       Duration requestTimeout) {
     return new LoadRunner.Plan(
-        host,
-        port,
+        target.host(),
+        target.port(),
         wl,
         requests,
         connections,
@@ -844,12 +800,5 @@ public final class ScaleCommand implements Callable<Integer> {
 
   static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
-  }
-
-  private static void requireLoopback(String h) throws java.net.UnknownHostException {
-    if (h == null || !InetAddress.getByName(h).isLoopbackAddress()) {
-      throw new IllegalArgumentException(
-          "refusing to send load to " + h + ": only loopback addresses (127.0.0.1) are allowed");
-    }
   }
 }
