@@ -193,27 +193,22 @@ public final class LoadCommand implements Callable<Integer> {
       }
     }
 
-    Surface.Requests requests = to.requests(ns);
-    int loopThreads =
-        threads > 0
-            ? threads
-            : Math.min(connections, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-    LoadRunner.Plan plan =
-        new LoadRunner.Plan(
-            to.host(),
-            to.port(),
-            wl,
-            requests,
-            connections,
-            loopThreads,
-            Durations.parse(warmup).toNanos(),
-            Durations.parse(duration).toNanos(),
-            rate,
-            Durations.parse(timeout).toNanos(),
-            keys,
-            listKeys,
-            valueSize,
-            ttl);
+    LoadPlan plan =
+        LoadPlan.builder()
+            .target(to.host(), to.port())
+            .workload(wl)
+            .requests(to.requests(ns))
+            .connections(connections)
+            .threads(threads)
+            .warmup(Durations.parse(warmup))
+            .duration(Durations.parse(duration))
+            .rate(rate)
+            .timeout(Durations.parse(timeout))
+            .keys(keys)
+            .listKeys(listKeys)
+            .valueSize(valueSize)
+            .ttl(ttl)
+            .build();
     boolean showProgress =
         switch (progressMode.toLowerCase(Locale.ROOT)) {
           case "on" -> true;
@@ -249,8 +244,7 @@ public final class LoadCommand implements Callable<Integer> {
     return result.ops() == 0 ? 1 : 0;
   }
 
-  private ObjectNode toJson(
-      LoadResult r, Workload wl, Surface sf, String target, LoadRunner.Plan plan) {
+  private ObjectNode toJson(LoadResult r, Workload wl, Surface sf, String target, LoadPlan plan) {
     ObjectNode o = KvJson.mapper().createObjectNode();
     if (label != null) {
       o.put("label", label);
@@ -320,7 +314,7 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   private void printTable(
-      PrintWriter out, LoadResult r, Workload wl, Surface sf, String target, LoadRunner.Plan plan) {
+      PrintWriter out, LoadResult r, Workload wl, Surface sf, String target, LoadPlan plan) {
     out.printf(
         Locale.ROOT,
         "%s%s on %s (%s), %d connections, %s, %.1f s measured, value %,d B%n",

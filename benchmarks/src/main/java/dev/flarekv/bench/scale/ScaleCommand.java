@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.bench.cli.Durations;
 import dev.flarekv.bench.cli.Target;
 import dev.flarekv.bench.cli.TargetOptions;
+import dev.flarekv.bench.load.LoadPlan;
 import dev.flarekv.bench.load.LoadResult;
 import dev.flarekv.bench.load.LoadRunner;
 import dev.flarekv.bench.load.Preloader;
@@ -205,7 +206,6 @@ public final class ScaleCommand implements Callable<Integer> {
   private Surface sf;
   private Target target;
   private KvClient client;
-  private int threads;
 
   @Override
   public Integer call() throws Exception {
@@ -219,7 +219,6 @@ public final class ScaleCommand implements Callable<Integer> {
     }
     target = targetOptions.resolve(sf);
     client = target.client();
-    threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     ObjectNode root = KvJson.mapper().createObjectNode();
     root.put("surface", sf.name().toLowerCase(Locale.ROOT));
@@ -295,7 +294,7 @@ public final class ScaleCommand implements Callable<Integer> {
       }
       Surface.Requests requests = requests(ns);
       Req list = requests.list(LIST_PREFIX, Workload.LIST_LIMIT);
-      LoadRunner.Plan plan =
+      LoadPlan plan =
           plan(
               Workload.LIST,
               requests,
@@ -773,7 +772,7 @@ public final class ScaleCommand implements Callable<Integer> {
     return target.requests(ns);
   }
 
-  private LoadRunner.Plan plan(
+  private LoadPlan plan(
       Workload wl,
       Surface.Requests requests,
       int connections,
@@ -781,21 +780,20 @@ public final class ScaleCommand implements Callable<Integer> {
       Duration measured,
       double rate,
       Duration requestTimeout) {
-    return new LoadRunner.Plan(
-        target.host(),
-        target.port(),
-        wl,
-        requests,
-        connections,
-        Math.min(connections, threads),
-        warm.toNanos(),
-        measured.toNanos(),
-        rate,
-        requestTimeout.toNanos(),
-        hotKeys,
-        1,
-        valueSize,
-        3600);
+    return LoadPlan.builder()
+        .target(target.host(), target.port())
+        .workload(wl)
+        .requests(requests)
+        .connections(connections)
+        .warmup(warm)
+        .duration(measured)
+        .rate(rate)
+        .timeout(requestTimeout)
+        .keys(hotKeys)
+        .listKeys(1)
+        .valueSize(valueSize)
+        .ttl(3600)
+        .build();
   }
 
   static double round(double v) {
