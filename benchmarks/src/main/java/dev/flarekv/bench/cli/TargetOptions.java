@@ -25,8 +25,9 @@ public final class TargetOptions {
       names = "--url",
       defaultValue = "http://127.0.0.1:8790/client/v4",
       description =
-          "REST API root (rest; binding also uses it to create the namespace, preload and read"
-              + " /metrics), or the base URL keys are appended to (http). Default: ${DEFAULT-VALUE}")
+          "REST API root (rest; binding also uses it to create the namespace and preload, and"
+              + " scale reads /metrics there), or the base URL keys are appended to (http)."
+              + " Default: ${DEFAULT-VALUE}")
   String url;
 
   @Option(

@@ -100,6 +100,11 @@ public enum Workload {
      * @param body the answer's body (not retained)
      */
     Req next(int status, ByteBuf body);
+
+    /** An operation of one request. */
+    static Op single(Req req) {
+      return new Single(req);
+    }
   }
 
   private record Single(Req req) implements Op {
