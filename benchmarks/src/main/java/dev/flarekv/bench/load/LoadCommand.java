@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -257,26 +256,10 @@ public final class LoadCommand implements Callable<Integer> {
     o.put("rate", plan.rate());
     o.put("valueSize", wl.valueSize(valueSize));
     o.put("durationSeconds", r.measuredNanos() / 1e9);
-    o.put("operations", r.ops());
-    o.put("requests", r.requests());
-    o.put("errors", r.errors());
-    ObjectNode kinds = o.putObject("errorKinds");
-    r.errorKinds().forEach(kinds::put);
-    o.put("opsPerSecond", round(r.opsPerSecond()));
-    o.put("requestsPerSecond", round(r.requestsPerSecond()));
-    ObjectNode lat = o.putObject("latencyMs");
-    lat.put("p50", round(r.millisAt(50)));
-    lat.put("p90", round(r.millisAt(90)));
-    lat.put("p99", round(r.millisAt(99)));
-    lat.put("p99.9", round(r.millisAt(99.9)));
-    lat.put("max", round(r.maxMillis()));
-    lat.put("mean", round(r.meanMillis()));
-    if (r.sendLag() != null) {
-      ObjectNode lag = o.putObject("sendLagMs");
-      lag.put("p50", round(r.sendLagMillisAt(50)));
-      lag.put("p99", round(r.sendLagMillisAt(99)));
-      lag.put("max", round(r.sendLagMillisAt(100)));
-    }
+    ResultJson.putCounts(o, r);
+    o.put("opsPerSecond", ResultJson.round(r.opsPerSecond()));
+    o.put("requestsPerSecond", ResultJson.round(r.requestsPerSecond()));
+    ResultJson.putLatencies(o, r);
     return o;
   }
 
@@ -307,10 +290,6 @@ public final class LoadCommand implements Callable<Integer> {
         java.nio.charset.StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 
   private void printTable(
@@ -360,67 +339,6 @@ public final class LoadCommand implements Callable<Integer> {
     }
     if (!r.errorKinds().isEmpty()) {
       out.println("errors: " + r.errorKinds());
-    }
-  }
-
-  /** A one-line progress bar on stderr, redrawn twice a second. */
-  static final class ProgressLine {
-    private final PrintStream err;
-    private Thread thread;
-    private volatile boolean running = true;
-
-    ProgressLine(PrintStream err) {
-      this.err = err;
-    }
-
-    void start(LoadRunner.Progress p) {
-      thread =
-          new Thread(
-              () -> {
-                long lastOps = 0;
-                long lastAt = System.nanoTime();
-                while (running) {
-                  try {
-                    Thread.sleep(500);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                  long now = System.nanoTime();
-                  long ops = p.ops();
-                  double rate = (ops - lastOps) * 1e9 / Math.max(1, now - lastAt);
-                  lastOps = ops;
-                  lastAt = now;
-                  long total = p.deadline() - p.measureStart();
-                  long elapsed = Math.max(0, Math.min(total, now - p.measureStart()));
-                  int width = 30;
-                  int filled = (int) (width * elapsed / Math.max(1, total));
-                  String phase = now < p.measureStart() ? "warm-up " : "";
-                  err.printf(
-                      Locale.ROOT,
-                      "\r[%s%s] %s%5.1f/%.0f s %10.0f ops/s  %d errors   ",
-                      "#".repeat(filled),
-                      ".".repeat(width - filled),
-                      phase,
-                      elapsed / 1e9,
-                      total / 1e9,
-                      rate,
-                      p.errors());
-                  err.flush();
-                }
-              },
-              "flarekv-bench-progress");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void stop() throws InterruptedException {
-      running = false;
-      if (thread != null) {
-        thread.interrupt();
-        thread.join(TimeUnit.SECONDS.toMillis(1));
-        err.print("\r" + " ".repeat(90) + "\r");
-        err.flush();
-      }
     }
   }
 }

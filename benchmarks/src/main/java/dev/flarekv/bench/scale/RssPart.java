@@ -1,6 +1,6 @@
 package dev.flarekv.bench.scale;
 
-import static dev.flarekv.bench.scale.Figures.round;
+import static dev.flarekv.bench.load.ResultJson.round;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

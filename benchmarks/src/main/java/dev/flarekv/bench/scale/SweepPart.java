@@ -1,10 +1,11 @@
 package dev.flarekv.bench.scale;
 
-import static dev.flarekv.bench.scale.Figures.round;
+import static dev.flarekv.bench.load.ResultJson.round;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.bench.cli.Durations;
+import dev.flarekv.bench.load.LoadPlan;
 import dev.flarekv.bench.load.LoadResult;
 import dev.flarekv.bench.load.LoadRunner;
 import dev.flarekv.bench.load.Preloader;
@@ -113,6 +114,8 @@ final class SweepPart {
     node.put("sweptBefore", swept0);
 
     Surface.Requests requests = run.requests(ns);
+    LoadPlan.Builder reads =
+        run.plan(Workload.READ, requests).keys(hotKeys).connections(readConnections).rate(readRate);
     Duration minWarmup = Duration.ofSeconds(2);
     long guard = TimeUnit.SECONDS.toNanos(1);
     long instantNanos = expiry.instantNanos(System.currentTimeMillis(), System.nanoTime());
@@ -134,17 +137,12 @@ final class SweepPart {
     // the same way, so both windows carry the same observer load and the ratio is fair.
     SweepWatch baselinePolls =
         new SweepWatch(http, metrics, swept0, Double.POSITIVE_INFINITY, instantNanos, null);
-    Thread baselinePoller = new Thread(baselinePolls, "flarekv-bench-baseline-watch");
-    baselinePoller.setDaemon(true);
-    baselinePoller.start();
+    Thread baselinePoller = baselinePolls.start("flarekv-bench-baseline-watch");
     LoadResult before =
         new LoadRunner(
-                run.plan(Workload.READ, requests)
-                    .keys(hotKeys)
-                    .connections(readConnections)
+                reads
                     .warmup(Duration.ofNanos(baselineWarmup))
                     .duration(Duration.ofNanos(baselineNanos))
-                    .rate(readRate)
                     .build())
             .run(p -> {});
     baselinePolls.stop();
@@ -154,19 +152,10 @@ final class SweepPart {
     long untilInstant = Math.max(0, instantNanos - System.nanoTime());
     Duration limit = Durations.parse(sweepTimeout);
     LoadRunner during =
-        new LoadRunner(
-            run.plan(Workload.READ, requests)
-                .keys(hotKeys)
-                .connections(readConnections)
-                .warmup(Duration.ofNanos(untilInstant))
-                .duration(limit)
-                .rate(readRate)
-                .build());
+        new LoadRunner(reads.warmup(Duration.ofNanos(untilInstant)).duration(limit).build());
     SweepWatch watch =
         new SweepWatch(http, metrics, swept0, swept0 + expiringKeys, instantNanos, during);
-    Thread watcher = new Thread(watch, "flarekv-bench-sweep-watch");
-    watcher.setDaemon(true);
-    watcher.start();
+    Thread watcher = watch.start("flarekv-bench-sweep-watch");
     log.printf(
         Locale.ROOT,
         "sweep: waiting %.1f s for the instant, then for the sweep%n",

@@ -74,6 +74,14 @@ final class SweepWatch implements Runnable {
     }
   }
 
+  /** Runs this watch on a new daemon thread of that name, and returns the thread. */
+  Thread start(String name) {
+    Thread thread = new Thread(this, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
   void stop() {
     running = false;
   }
