@@ -96,7 +96,7 @@ final class SweepPart {
     node.put("namespace", ns);
     node.put("hotKeys", hotKeys);
     node.put("expiringKeys", expiringKeys);
-    node.put("run.valueSize()", run.valueSize());
+    node.put("valueSize", run.valueSize());
     node.put("expiration", expiry.instantSeconds());
     node.put("preloadSeconds", round(preloadSeconds));
     node.put("readRate", readRate);
