@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.bench.cli.Durations;
 import dev.flarekv.bench.cli.Target;
 import dev.flarekv.bench.cli.TargetOptions;
+import dev.flarekv.bench.report.TableHead;
 import dev.flarekv.protocol.client.KvClient;
 import dev.flarekv.protocol.json.KvJson;
 import java.io.PrintStream;
@@ -307,17 +308,7 @@ public final class LoadCommand implements Callable<Integer> {
             : "closed loop",
         r.measuredNanos() / 1e9,
         wl.valueSize(valueSize));
-    out.printf(
-        Locale.ROOT,
-        "%12s %12s %9s %9s %9s %9s %9s %9s%n",
-        "ops/s",
-        "requests/s",
-        "p50 ms",
-        "p90 ms",
-        "p99 ms",
-        "p99.9 ms",
-        "max ms",
-        "errors");
+    out.print(TableHead.format("%12s %12s %9s %9s %9s %9s %9s %9s%n", "ops/s", "requests/s"));
     out.printf(
         Locale.ROOT,
         "%12.1f %12.1f %9.3f %9.3f %9.3f %9.3f %9.3f %9d%n",

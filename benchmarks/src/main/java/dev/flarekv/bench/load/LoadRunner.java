@@ -83,16 +83,7 @@ public final class LoadRunner {
   /** Runs the plan's workload. */
   public LoadRunner(LoadPlan plan) {
     this.plan = plan;
-    byte[][] bulkBodies = plan.workload().bulkBodies(plan.keys(), plan.valueSize(), plan.ttl());
-    Workload.Shared shared =
-        plan.workload()
-            .shared(
-                plan.requests(),
-                plan.keys(),
-                plan.listKeys(),
-                plan.valueSize(),
-                plan.ttl(),
-                bulkBodies);
+    Workload.Shared shared = plan.workload().shared(plan);
     this.sources = seed -> plan.workload().source(shared, seed);
   }
 

@@ -71,17 +71,7 @@ public final class ScaleReport {
     TEXT {
       @Override
       String head(String first) {
-        return String.format(
-            Locale.ROOT,
-            "%-14s %10s %9s %9s %9s %9s %9s %8s%n",
-            first,
-            "ops/s",
-            "p50 ms",
-            "p90 ms",
-            "p99 ms",
-            "p99.9 ms",
-            "max ms",
-            "errors");
+        return TableHead.format("%-14s %10s %9s %9s %9s %9s %9s %8s%n", first, "ops/s");
       }
 
       @Override
