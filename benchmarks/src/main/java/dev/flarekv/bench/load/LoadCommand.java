@@ -1,22 +1,19 @@
 package dev.flarekv.bench.load;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flarekv.bench.cli.Durations;
+import dev.flarekv.bench.cli.Target;
+import dev.flarekv.bench.cli.TargetOptions;
+import dev.flarekv.bench.report.TableHead;
 import dev.flarekv.protocol.client.KvClient;
 import dev.flarekv.protocol.json.KvJson;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,8 +30,6 @@ import picocli.CommandLine.Spec;
       "Only loopback addresses are accepted as targets."
     })
 public final class LoadCommand implements Callable<Integer> {
-  static final String DEFAULT_ACCOUNT = "f1a2e4b0000000000000000000000001";
-
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -50,31 +45,7 @@ public final class LoadCommand implements Callable<Integer> {
       description = "rest | binding | http (default: ${DEFAULT-VALUE})")
   String surface;
 
-  @Option(
-      names = "--url",
-      defaultValue = "http://127.0.0.1:8790/client/v4",
-      description =
-          "REST API root (rest; also used by binding to create the namespace and preload), or the"
-              + " base URL keys are appended to (http). Default: ${DEFAULT-VALUE}")
-  String url;
-
-  @Option(
-      names = "--binding-address",
-      defaultValue = "127.0.0.1:8791",
-      description = "host:port of the workerd binding listener (default: ${DEFAULT-VALUE})")
-  String bindingAddress;
-
-  @Option(
-      names = "--token",
-      defaultValue = "${env:FLAREKV_API_TOKEN}",
-      description = "bearer token (default: $FLAREKV_API_TOKEN, none if unset)")
-  String token;
-
-  @Option(
-      names = "--account-id",
-      defaultValue = DEFAULT_ACCOUNT,
-      description = "account of the REST paths (default: ${DEFAULT-VALUE})")
-  String accountId;
+  @Mixin TargetOptions target;
 
   @Option(
       names = "--namespace-id",
@@ -194,22 +165,7 @@ public final class LoadCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "the http surface runs read, write, session and large only");
     }
-    String tok = token == null || token.isBlank() ? null : token;
-    URI base = URI.create(url);
-    String host;
-    int port;
-    if (sf == Surface.BINDING) {
-      int colon = bindingAddress.lastIndexOf(':');
-      host = bindingAddress.substring(0, colon);
-      port = Integer.parseInt(bindingAddress.substring(colon + 1));
-    } else {
-      host = base.getHost();
-      port = base.getPort() < 0 ? 80 : base.getPort();
-    }
-    requireLoopback(host);
-    if (sf != Surface.HTTP) {
-      requireLoopback(base.getHost());
-    }
+    Target to = target.resolve(sf);
 
     // setup: namespace and preload (untimed)
     String ns = namespaceId;
@@ -217,10 +173,10 @@ public final class LoadCommand implements Callable<Integer> {
     int size = wl.valueSize(valueSize);
     if (sf == Surface.HTTP) {
       if (!noPreload && preload > 0) {
-        Preloader.plainPuts(url, wl, preload, size, connections, log);
+        Preloader.plainPuts(target.url(), wl, preload, size, connections, log);
       }
     } else {
-      KvClient client = new KvClient(url, tok, accountId);
+      KvClient client = to.client();
       if (ns == null) {
         ns =
             client
@@ -237,35 +193,22 @@ public final class LoadCommand implements Callable<Integer> {
       }
     }
 
-    HttpHeaders extra = new DefaultHttpHeaders();
-    if (tok != null) {
-      extra.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + tok);
-    }
-    if (sf == Surface.BINDING) {
-      extra.set("X-Flarekv-Namespace", ns);
-    }
-    Surface.Requests requests =
-        new Surface.Requests(sf, base.getRawPath(), accountId, ns, host + ":" + port, extra);
-    int loopThreads =
-        threads > 0
-            ? threads
-            : Math.min(connections, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-    LoadRunner.Plan plan =
-        new LoadRunner.Plan(
-            host,
-            port,
-            wl,
-            requests,
-            connections,
-            loopThreads,
-            parseDuration(warmup).toNanos(),
-            parseDuration(duration).toNanos(),
-            rate,
-            parseDuration(timeout).toNanos(),
-            keys,
-            listKeys,
-            valueSize,
-            ttl);
+    LoadPlan plan =
+        LoadPlan.builder()
+            .target(to.host(), to.port())
+            .workload(wl)
+            .requests(to.requests(ns))
+            .connections(connections)
+            .threads(threads)
+            .warmup(Durations.parse(warmup))
+            .duration(Durations.parse(duration))
+            .rate(rate)
+            .timeout(Durations.parse(timeout))
+            .keys(keys)
+            .listKeys(listKeys)
+            .valueSize(valueSize)
+            .ttl(ttl)
+            .build();
     boolean showProgress =
         switch (progressMode.toLowerCase(Locale.ROOT)) {
           case "on" -> true;
@@ -288,11 +231,11 @@ public final class LoadCommand implements Callable<Integer> {
         progress.stop();
       }
     }
-    String target = sf == Surface.BINDING ? bindingAddress : url;
+    String shown = to.shown();
     if (json) {
-      out.println(KvJson.mapper().writeValueAsString(toJson(result, wl, sf, target, plan)));
+      out.println(KvJson.mapper().writeValueAsString(toJson(result, wl, sf, shown, plan)));
     } else {
-      printTable(out, result, wl, sf, target, plan);
+      printTable(out, result, wl, sf, shown, plan);
     }
     out.flush();
     if (tsv != null) {
@@ -301,8 +244,7 @@ public final class LoadCommand implements Callable<Integer> {
     return result.ops() == 0 ? 1 : 0;
   }
 
-  private ObjectNode toJson(
-      LoadResult r, Workload wl, Surface sf, String target, LoadRunner.Plan plan) {
+  private ObjectNode toJson(LoadResult r, Workload wl, Surface sf, String target, LoadPlan plan) {
     ObjectNode o = KvJson.mapper().createObjectNode();
     if (label != null) {
       o.put("label", label);
@@ -315,26 +257,10 @@ public final class LoadCommand implements Callable<Integer> {
     o.put("rate", plan.rate());
     o.put("valueSize", wl.valueSize(valueSize));
     o.put("durationSeconds", r.measuredNanos() / 1e9);
-    o.put("operations", r.ops());
-    o.put("requests", r.requests());
-    o.put("errors", r.errors());
-    ObjectNode kinds = o.putObject("errorKinds");
-    r.errorKinds().forEach(kinds::put);
-    o.put("opsPerSecond", round(r.opsPerSecond()));
-    o.put("requestsPerSecond", round(r.requestsPerSecond()));
-    ObjectNode lat = o.putObject("latencyMs");
-    lat.put("p50", round(r.millisAt(50)));
-    lat.put("p90", round(r.millisAt(90)));
-    lat.put("p99", round(r.millisAt(99)));
-    lat.put("p99.9", round(r.millisAt(99.9)));
-    lat.put("max", round(r.maxMillis()));
-    lat.put("mean", round(r.meanMillis()));
-    if (r.sendLag() != null) {
-      ObjectNode lag = o.putObject("sendLagMs");
-      lag.put("p50", round(r.sendLagMillisAt(50)));
-      lag.put("p99", round(r.sendLagMillisAt(99)));
-      lag.put("max", round(r.sendLagMillisAt(100)));
-    }
+    ResultJson.putCounts(o, r);
+    o.put("opsPerSecond", ResultJson.round(r.opsPerSecond()));
+    o.put("requestsPerSecond", ResultJson.round(r.requestsPerSecond()));
+    ResultJson.putLatencies(o, r);
     return o;
   }
 
@@ -367,12 +293,8 @@ public final class LoadCommand implements Callable<Integer> {
         java.nio.file.StandardOpenOption.APPEND);
   }
 
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
-  }
-
   private void printTable(
-      PrintWriter out, LoadResult r, Workload wl, Surface sf, String target, LoadRunner.Plan plan) {
+      PrintWriter out, LoadResult r, Workload wl, Surface sf, String target, LoadPlan plan) {
     out.printf(
         Locale.ROOT,
         "%s%s on %s (%s), %d connections, %s, %.1f s measured, value %,d B%n",
@@ -386,17 +308,7 @@ public final class LoadCommand implements Callable<Integer> {
             : "closed loop",
         r.measuredNanos() / 1e9,
         wl.valueSize(valueSize));
-    out.printf(
-        Locale.ROOT,
-        "%12s %12s %9s %9s %9s %9s %9s %9s%n",
-        "ops/s",
-        "requests/s",
-        "p50 ms",
-        "p90 ms",
-        "p99 ms",
-        "p99.9 ms",
-        "max ms",
-        "errors");
+    out.print(TableHead.format("%12s %12s %9s %9s %9s %9s %9s %9s%n", "ops/s", "requests/s"));
     out.printf(
         Locale.ROOT,
         "%12.1f %12.1f %9.3f %9.3f %9.3f %9.3f %9.3f %9d%n",
@@ -418,95 +330,6 @@ public final class LoadCommand implements Callable<Integer> {
     }
     if (!r.errorKinds().isEmpty()) {
       out.println("errors: " + r.errorKinds());
-    }
-  }
-
-  private static void requireLoopback(String host) throws UnknownHostException {
-    if (host == null || !InetAddress.getByName(host).isLoopbackAddress()) {
-      throw new IllegalArgumentException(
-          "refusing to send load to " + host + ": only loopback addresses (127.0.0.1) are allowed");
-    }
-  }
-
-  /** "10s", "500ms", "2m", "1h", or plain seconds. */
-  public static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    if (t.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-    }
-    char unit = t.charAt(t.length() - 1);
-    if (Character.isDigit(unit)) {
-      return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
-    }
-    double n = Double.parseDouble(t.substring(0, t.length() - 1));
-    long millis =
-        switch (unit) {
-          case 's' -> (long) (n * 1000);
-          case 'm' -> (long) (n * 60_000);
-          case 'h' -> (long) (n * 3_600_000);
-          default -> throw new IllegalArgumentException("bad duration: " + text);
-        };
-    return Duration.ofMillis(millis);
-  }
-
-  /** A one-line progress bar on stderr, redrawn twice a second. */
-  static final class ProgressLine {
-    private final PrintStream err;
-    private Thread thread;
-    private volatile boolean running = true;
-
-    ProgressLine(PrintStream err) {
-      this.err = err;
-    }
-
-    void start(LoadRunner.Progress p) {
-      thread =
-          new Thread(
-              () -> {
-                long lastOps = 0;
-                long lastAt = System.nanoTime();
-                while (running) {
-                  try {
-                    Thread.sleep(500);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                  long now = System.nanoTime();
-                  long ops = p.ops();
-                  double rate = (ops - lastOps) * 1e9 / Math.max(1, now - lastAt);
-                  lastOps = ops;
-                  lastAt = now;
-                  long total = p.deadline() - p.measureStart();
-                  long elapsed = Math.max(0, Math.min(total, now - p.measureStart()));
-                  int width = 30;
-                  int filled = (int) (width * elapsed / Math.max(1, total));
-                  String phase = now < p.measureStart() ? "warm-up " : "";
-                  err.printf(
-                      Locale.ROOT,
-                      "\r[%s%s] %s%5.1f/%.0f s %10.0f ops/s  %d errors   ",
-                      "#".repeat(filled),
-                      ".".repeat(width - filled),
-                      phase,
-                      elapsed / 1e9,
-                      total / 1e9,
-                      rate,
-                      p.errors());
-                  err.flush();
-                }
-              },
-              "flarekv-bench-progress");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    void stop() throws InterruptedException {
-      running = false;
-      if (thread != null) {
-        thread.interrupt();
-        thread.join(TimeUnit.SECONDS.toMillis(1));
-        err.print("\r" + " ".repeat(90) + "\r");
-        err.flush();
-      }
     }
   }
 }

@@ -100,6 +100,11 @@ public enum Workload {
      * @param body the answer's body (not retained)
      */
     Req next(int status, ByteBuf body);
+
+    /** An operation of one request. */
+    static Op single(Req req) {
+      return new Single(req);
+    }
   }
 
   private record Single(Req req) implements Op {
@@ -130,18 +135,12 @@ public enum Workload {
     private final Req[] lists;
     private final Single[] bulks;
 
-    Shared(
-        Surface.Requests requests,
-        int keys,
-        int listKeys,
-        int valueSize,
-        int ttl,
-        byte[][] bulkBodies) {
-      this.requests = requests;
-      this.keys = keys;
-      this.listKeys = listKeys;
-      this.ttl = ttl;
-      this.value = value(valueSize(valueSize));
+    Shared(LoadPlan plan) {
+      this.requests = plan.requests();
+      this.keys = plan.keys();
+      this.listKeys = plan.listKeys();
+      this.ttl = plan.ttl();
+      this.value = value(valueSize(plan.valueSize()));
       int space = Workload.this == LARGE ? LARGE_KEYS : keys;
       boolean keyed = Workload.this != LIST && Workload.this != BULK;
       this.gets = new Req[keyed ? space : 0];
@@ -163,6 +162,7 @@ public enum Workload {
           }
         }
       }
+      byte[][] bulkBodies = bulkBodies(keys, plan.valueSize(), ttl);
       this.bulks = new Single[bulkBodies.length];
       for (int i = 0; i < bulkBodies.length; i++) {
         bulks[i] = new Single(requests.bulk(bulkBodies[i]));
@@ -269,22 +269,12 @@ public enum Workload {
   }
 
   /**
-   * The request cache of one run, shared by its connections.
-   *
-   * @param keys the key space of read/write/session/ratelimit/bulk
-   * @param listKeys the namespace size of list
-   * @param valueSize the value size (large always uses 1 MiB)
-   * @param ttl the TTL of writes, in seconds (at least 60)
-   * @param bulkBodies the prebuilt bodies of bulk ({@link #bulkBodies}), empty otherwise
+   * The request cache of one run of {@code plan}, shared by its connections: its requests, key
+   * space, list size, value size (large always uses 1 MiB) and TTL, and for bulk the prebuilt
+   * bodies ({@link #bulkBodies}).
    */
-  public Shared shared(
-      Surface.Requests requests,
-      int keys,
-      int listKeys,
-      int valueSize,
-      int ttl,
-      byte[][] bulkBodies) {
-    return new Shared(requests, keys, listKeys, valueSize, ttl, bulkBodies);
+  public Shared shared(LoadPlan plan) {
+    return new Shared(plan);
   }
 
   /** The operation factory of one connection. */

@@ -43,6 +43,23 @@ final class Chart {
     }
   }
 
+  /**
+   * Starts drawing on {@code img}: antialiased, a white background and {@code title} in bold at the
+   * top left. The caller disposes of the graphics.
+   */
+  static Graphics2D titled(BufferedImage img, String title, int titleSize) {
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, img.getWidth(), img.getHeight());
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, titleSize));
+    g.drawString(title, 20, 28);
+    return g;
+  }
+
   static void write(List<Row> rows, String title, Path png) throws IOException {
     Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     int labelW = labelColumnWidth(rows, labelFont);
@@ -54,16 +71,8 @@ final class Chart {
     int width = 20 + labelW + panelW + gap + panelW + 30;
     int height = top + rows.size() * rowH + bottom;
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
+    Graphics2D g = titled(img, title, 18);
     try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(
-          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, width, height);
-      g.setColor(Color.BLACK);
-      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-      g.drawString(title, 20, 28);
 
       int x1 = 20 + labelW;
       int x2 = x1 + panelW + gap;

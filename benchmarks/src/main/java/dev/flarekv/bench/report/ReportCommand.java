@@ -97,17 +97,7 @@ public final class ReportCommand implements Callable<Integer> {
           String.format(
               Locale.ROOT,
               "| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %d |%n",
-              r.system(),
-              r.op(),
-              r.tool(),
-              r.connections(),
-              Row.fmt(r.rps(), 0),
-              Row.fmt(r.p50(), 3),
-              Row.fmt(r.p90(), 3),
-              Row.fmt(r.p99(), 3),
-              Row.fmt(r.p999(), 3),
-              Row.fmt(r.max(), 3),
-              r.errors()));
+              cells(r, r.system(), r.op(), r.tool(), r.connections())));
     }
     md.append("\n## Ratios (throughput)\n\n| ratio | value |\n|---|---|\n");
     ratioText.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
@@ -118,29 +108,9 @@ public final class ReportCommand implements Callable<Integer> {
     Files.writeString(markdown, md.toString(), StandardCharsets.UTF_8);
     Chart.write(rows, title, png);
 
-    out.printf(
-        Locale.ROOT,
-        "%-44s %12s %9s %9s %9s %9s %9s %7s%n",
-        "figure",
-        "req/s",
-        "p50 ms",
-        "p90 ms",
-        "p99 ms",
-        "p99.9 ms",
-        "max ms",
-        "errors");
+    out.print(TableHead.format("%-44s %12s %9s %9s %9s %9s %9s %7s%n", "figure", "req/s"));
     for (Row r : rows) {
-      out.printf(
-          Locale.ROOT,
-          "%-44s %12s %9s %9s %9s %9s %9s %7d%n",
-          r.label(),
-          Row.fmt(r.rps(), 0),
-          Row.fmt(r.p50(), 3),
-          Row.fmt(r.p90(), 3),
-          Row.fmt(r.p99(), 3),
-          Row.fmt(r.p999(), 3),
-          Row.fmt(r.max(), 3),
-          r.errors());
+      out.printf(Locale.ROOT, "%-44s %12s %9s %9s %9s %9s %9s %7d%n", cells(r, r.label()));
     }
     out.println();
     ratioText.forEach((k, v) -> out.printf(Locale.ROOT, "%-44s %s%n", k, v));
@@ -149,5 +119,13 @@ public final class ReportCommand implements Callable<Integer> {
     out.println("chart:  " + png);
     out.flush();
     return 0;
+  }
+
+  /** The format arguments of a row: {@code leading}, the row's figures, then its errors. */
+  private static Object[] cells(Row r, Object... leading) {
+    List<Object> cells = new ArrayList<>(List.of(leading));
+    cells.addAll(r.figures());
+    cells.add(r.errors());
+    return cells.toArray();
   }
 }

@@ -56,6 +56,11 @@ record Row(
     return system + " " + op + " (" + tool + ")";
   }
 
+  /** req/s, then p50, p90, p99, p99.9 and max in ms, as the tables show them. */
+  List<String> figures() {
+    return List.of(fmt(rps, 0), fmt(p50, 3), fmt(p90, 3), fmt(p99, 3), fmt(p999, 3), fmt(max, 3));
+  }
+
   List<Double> percentiles() {
     return List.of(p50, p90, p99, p999);
   }

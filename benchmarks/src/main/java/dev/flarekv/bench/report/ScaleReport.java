@@ -17,11 +17,10 @@ public final class ScaleReport {
     StringBuilder b = new StringBuilder();
     JsonNode list = root.path("list");
     if (list.has("error")) {
-      b.append("list: failed: ").append(list.get("error").asText()).append("\n\n");
+      b.append(failed("list: failed: ", list, "\n\n"));
     } else if (list.has("sizes")) {
       b.append(
-          String.format(
-              Locale.ROOT,
+          fmt(
               "list: first page (prefix %s, limit %d) on %s, %d connections, closed loop%n",
               list.path("prefix").asText(),
               list.path("limit").asInt(),
@@ -29,7 +28,7 @@ public final class ScaleReport {
               list.path("connections").asInt()));
       b.append(Style.TEXT.head("keys"));
       for (JsonNode s : list.get("sizes")) {
-        b.append(Style.TEXT.row(String.format(Locale.ROOT, "%,d", s.path("keys").asLong()), s));
+        b.append(Style.TEXT.row(fmt("%,d", s.path("keys").asLong()), s));
       }
       JsonNode r = list.path("ratio");
       if (r.has("p99")) {
@@ -39,11 +38,10 @@ public final class ScaleReport {
     }
     JsonNode sweep = root.path("sweep");
     if (sweep.has("error")) {
-      b.append("sweep: failed: ").append(sweep.get("error").asText()).append("\n\n");
+      b.append(failed("sweep: failed: ", sweep, "\n\n"));
     } else if (sweep.has("baseline")) {
       b.append(
-          String.format(
-              Locale.ROOT,
+          fmt(
               "sweep: open-loop read of %,d hot keys at %.0f/s on %s while %,d keys expire at once%n",
               sweep.path("hotKeys").asLong(),
               sweep.path("readRate").asDouble(),
@@ -55,7 +53,7 @@ public final class ScaleReport {
     }
     JsonNode rss = root.path("rss");
     if (rss.has("error")) {
-      b.append("rss: failed: ").append(rss.get("error").asText()).append('\n');
+      b.append(failed("rss: failed: ", rss, "\n"));
     } else if (rss.has("samples")) {
       b.append("rss: server memory while large values are written and read\n");
       b.append(Style.TEXT.head("phase"));
@@ -71,17 +69,7 @@ public final class ScaleReport {
     TEXT {
       @Override
       String head(String first) {
-        return String.format(
-            Locale.ROOT,
-            "%-14s %10s %9s %9s %9s %9s %9s %8s%n",
-            first,
-            "ops/s",
-            "p50 ms",
-            "p90 ms",
-            "p99 ms",
-            "p99.9 ms",
-            "max ms",
-            "errors");
+        return TableHead.format("%-14s %10s %9s %9s %9s %9s %9s %8s%n", first, "ops/s");
       }
 
       @Override
@@ -140,8 +128,7 @@ public final class ScaleReport {
 
     /** The p99 ratio {@code r} ({p50, p99, target}) with its verdict. */
     final String ratio(String label, JsonNode r) {
-      return String.format(
-          Locale.ROOT,
+      return fmt(
           ratioFormat(),
           label,
           r.path("p99").asDouble(),
@@ -152,8 +139,7 @@ public final class ScaleReport {
 
     final String row(String first, JsonNode s) {
       JsonNode l = s.path("latencyMs");
-      return String.format(
-          Locale.ROOT,
+      return fmt(
           rowFormat(),
           first,
           s.path("opsPerSecond").asDouble(),
@@ -168,13 +154,8 @@ public final class ScaleReport {
 
   private static String listRatioLabel(JsonNode r, Style style) {
     return style == Style.TEXT
-        ? String.format(
-            Locale.ROOT, "%,d / %,d keys", r.path("to").asLong(), r.path("from").asLong())
-        : String.format(
-            Locale.ROOT,
-            "p99 at %,d keys / p99 at %,d keys",
-            r.path("to").asLong(),
-            r.path("from").asLong());
+        ? fmt("%,d / %,d keys", r.path("to").asLong(), r.path("from").asLong())
+        : fmt("p99 at %,d keys / p99 at %,d keys", r.path("to").asLong(), r.path("from").asLong());
   }
 
   private static void sweepTable(StringBuilder b, JsonNode sweep, Style style) {
@@ -185,13 +166,10 @@ public final class ScaleReport {
 
   static String sweeperLine(JsonNode sw) {
     if (!sw.path("completed").asBoolean()) {
-      return String.format(
-          Locale.ROOT,
-          "sweeper: NOT finished within the timeout (%,d keys swept)",
-          sw.path("swept").asLong());
+      return fmt(
+          "sweeper: NOT finished within the timeout (%,d keys swept)", sw.path("swept").asLong());
     }
-    return String.format(
-        Locale.ROOT,
+    return fmt(
         "sweeper: %,d keys swept; first deletion %.1f s after the instant, all gone %.1f s after"
             + " it (%.1f s of sweeping, %,.0f keys/s)",
         sw.path("swept").asLong(),
@@ -204,8 +182,7 @@ public final class ScaleReport {
   static String rssLine(JsonNode rss) {
     StringBuilder b =
         new StringBuilder(
-            String.format(
-                Locale.ROOT,
+            fmt(
                 "RSS MiB: start %.0f, after large %.0f, after 25 MiB loop %.0f, settled %.0f,"
                     + " max sampled %.0f, VmHWM %.0f",
                 rss.path("start").path("rssMiB").asDouble(),
@@ -218,8 +195,7 @@ public final class ScaleReport {
     if (bound.has("totalMiB")) {
       double peak = Math.max(rss.path("maxRssMiB").asDouble(), rss.path("hwmMiB").asDouble());
       b.append(
-          String.format(
-              Locale.ROOT,
+          fmt(
               "; bound %,d MiB (-Xmx %s): %s",
               bound.path("totalMiB").asLong(),
               bound.path("xmx").asText(),
@@ -245,8 +221,7 @@ public final class ScaleReport {
     if (list.has("sizes")) {
       md.append("## List: first page at growing namespace sizes\n\n");
       md.append(
-          String.format(
-              Locale.ROOT,
+          fmt(
               "`%s` surface, `prefix=%s`, limit %d, no cursor; %d connections, closed loop, %.0f s"
                   + " per size. Each size is a fresh namespace with N keys under the prefix and"
                   + " N/10 (at least 100) outside it, half sorting before and half after.%n%n",
@@ -257,22 +232,20 @@ public final class ScaleReport {
               list.path("durationSeconds").asDouble()));
       md.append(Style.MARKDOWN.head("keys under the prefix"));
       for (JsonNode s : list.get("sizes")) {
-        md.append(
-            Style.MARKDOWN.row(String.format(Locale.ROOT, "%,d", s.path("keys").asLong()), s));
+        md.append(Style.MARKDOWN.row(fmt("%,d", s.path("keys").asLong()), s));
       }
       JsonNode r = list.path("ratio");
       if (r.has("p99")) {
         md.append(Style.MARKDOWN.ratio(listRatioLabel(r, Style.MARKDOWN), r));
       }
     } else if (list.has("error")) {
-      md.append("## List\n\nfailed: ").append(list.get("error").asText()).append("\n\n");
+      md.append(failed("## List\n\nfailed: ", list, "\n\n"));
     }
     JsonNode sweep = root.path("sweep");
     if (sweep.has("baseline")) {
       md.append("## Reads while the sweeper deletes expired keys\n\n");
       md.append(
-          String.format(
-              Locale.ROOT,
+          fmt(
               "%,d hot keys of %d B (no expiration) and %,d keys whose absolute `expiration` is"
                   + " the same instant (%d), written in %.0f s by bulk PUTs of 10,000 pairs. An"
                   + " open-loop GET of random hot keys at %.0f/s on `%s` (%d connections; latency"
@@ -292,14 +265,13 @@ public final class ScaleReport {
       md.append(Style.MARKDOWN.ratio("p99 during the sweep / p99 before", sweep.path("ratio")));
       md.append(sweeperLine(sweep.path("sweeper"))).append(".\n\n");
     } else if (sweep.has("error")) {
-      md.append("## Sweep\n\nfailed: ").append(sweep.get("error").asText()).append("\n\n");
+      md.append(failed("## Sweep\n\nfailed: ", sweep, "\n\n"));
     }
     JsonNode rss = root.path("rss");
     if (rss.has("samples")) {
       md.append("## Server RSS under large values\n\n");
       md.append(
-          String.format(
-              Locale.ROOT,
+          fmt(
               "VmRSS/VmHWM of the server from `/proc/PID/status` every %d ms (VmHWM reset at the"
                   + " start: %s) while (i) the `large` workload (50%% GET / 50%% PUT of 1 MiB, %d"
                   + " connections) and (ii) a loop of PUT then GET of %,d-byte values over %d keys"
@@ -325,12 +297,10 @@ public final class ScaleReport {
       JsonNode bound = rss.path("bound");
       if (bound.has("totalMiB")) {
         md.append(
-            String.format(
-                Locale.ROOT,
+            fmt(
                 "%n**Bound: %,d MiB** for `-Xmx%s`, from the server's configuration:%n%n"
                     + "| component | MiB |%n|---|---:|%n",
-                bound.path("totalMiB").asLong(),
-                bound.path("xmx").asText()));
+                bound.path("totalMiB").asLong(), bound.path("xmx").asText()));
         bound
             .path("componentsMiB")
             .properties()
@@ -339,18 +309,17 @@ public final class ScaleReport {
                     md.append("| ")
                         .append(e.getKey())
                         .append(" | ")
-                        .append(String.format(Locale.ROOT, "%,d", e.getValue().asLong()))
+                        .append(fmt("%,d", e.getValue().asLong()))
                         .append(" |\n"));
         md.append(
-            String.format(
-                Locale.ROOT,
+            fmt(
                 "| (body budget, part of direct memory: max(256 MiB, heap/2)) | (%,d) |%n",
                 bound.path("bodyBudgetMiB").asLong()));
         md.append('\n').append(rssLine(rss)).append(".\n");
       }
       md.append('\n');
     } else if (rss.has("error")) {
-      md.append("## RSS\n\nfailed: ").append(rss.get("error").asText()).append("\n\n");
+      md.append(failed("## RSS\n\nfailed: ", rss, "\n\n"));
     }
     if (chartName != null) {
       md.append("![latency](").append(chartName).append(")\n\n");
@@ -362,7 +331,7 @@ public final class ScaleReport {
   }
 
   private static String mib(String what, JsonNode v) {
-    return String.format(Locale.ROOT, "| %s | %,.0f |%n", what, v.asDouble());
+    return fmt("| %s | %,.0f |%n", what, v.asDouble());
   }
 
   /** The measured runs as chart rows: list per size, read before/during the sweep, large values. */
@@ -373,7 +342,7 @@ public final class ScaleReport {
       rows.add(
           row(
               "list-" + s.path("keys").asLong(),
-              String.format(Locale.ROOT, "list first page, %,d keys", s.path("keys").asLong()),
+              fmt("list first page, %,d keys", s.path("keys").asLong()),
               root.path("list").path("connections").asInt(),
               s));
     }
@@ -433,5 +402,15 @@ public final class ScaleReport {
         l.path("p99.9").asDouble(),
         l.path("max").asDouble(),
         s.path("errors").asLong());
+  }
+
+  /** {@code String.format} in the root locale, as every figure of the report is written. */
+  private static String fmt(String format, Object... args) {
+    return String.format(Locale.ROOT, format, args);
+  }
+
+  /** A part that failed: {@code lead}, the part's error, {@code end}. */
+  private static String failed(String lead, JsonNode part, String end) {
+    return lead + part.get("error").asText() + end;
   }
 }

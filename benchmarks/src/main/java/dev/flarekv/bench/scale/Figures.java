@@ -1,7 +1,10 @@
 package dev.flarekv.bench.scale;
 
+import static dev.flarekv.bench.load.ResultJson.round;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.bench.load.LoadResult;
+import dev.flarekv.bench.load.ResultJson;
 import dev.flarekv.protocol.json.KvJson;
 
 /** A {@link LoadResult} as JSON, the same fields as {@code load --json}. */
@@ -10,26 +13,10 @@ final class Figures {
 
   static ObjectNode of(LoadResult r) {
     ObjectNode o = KvJson.mapper().createObjectNode();
-    o.put("durationSeconds", ScaleCommand.round(r.measuredNanos() / 1e9));
-    o.put("operations", r.ops());
-    o.put("requests", r.requests());
-    o.put("errors", r.errors());
-    ObjectNode kinds = o.putObject("errorKinds");
-    r.errorKinds().forEach(kinds::put);
-    o.put("opsPerSecond", ScaleCommand.round(r.opsPerSecond()));
-    ObjectNode lat = o.putObject("latencyMs");
-    lat.put("p50", ScaleCommand.round(r.millisAt(50)));
-    lat.put("p90", ScaleCommand.round(r.millisAt(90)));
-    lat.put("p99", ScaleCommand.round(r.millisAt(99)));
-    lat.put("p99.9", ScaleCommand.round(r.millisAt(99.9)));
-    lat.put("max", ScaleCommand.round(r.maxMillis()));
-    lat.put("mean", ScaleCommand.round(r.meanMillis()));
-    if (r.sendLag() != null) {
-      ObjectNode lag = o.putObject("sendLagMs");
-      lag.put("p50", ScaleCommand.round(r.sendLagMillisAt(50)));
-      lag.put("p99", ScaleCommand.round(r.sendLagMillisAt(99)));
-      lag.put("max", ScaleCommand.round(r.sendLagMillisAt(100)));
-    }
+    o.put("durationSeconds", round(r.measuredNanos() / 1e9));
+    ResultJson.putCounts(o, r);
+    o.put("opsPerSecond", round(r.opsPerSecond()));
+    ResultJson.putLatencies(o, r);
     return o;
   }
 }

@@ -9,8 +9,8 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,26 +57,26 @@ class LoadRunnerTest {
     System.clearProperty(LoadRunner.TRANSPORT_PROPERTY);
   }
 
-  private LoadRunner.Plan plan(int connections, double rate, long durationMillis) {
+  private LoadPlan plan(int connections, double rate, long durationMillis) {
     int port = server.getAddress().getPort();
     Surface.Requests requests =
         new Surface.Requests(
             Surface.HTTP, "/kv/", null, null, "127.0.0.1:" + port, new DefaultHttpHeaders());
-    return new LoadRunner.Plan(
-        "127.0.0.1",
-        port,
-        Workload.READ,
-        requests,
-        connections,
-        1,
-        TimeUnit.MILLISECONDS.toNanos(300),
-        TimeUnit.MILLISECONDS.toNanos(durationMillis),
-        rate,
-        TimeUnit.SECONDS.toNanos(10),
-        100,
-        1,
-        VALUE.length,
-        3600);
+    return LoadPlan.builder()
+        .target("127.0.0.1", port)
+        .workload(Workload.READ)
+        .requests(requests)
+        .connections(connections)
+        .threads(1)
+        .warmup(Duration.ofMillis(300))
+        .duration(Duration.ofMillis(durationMillis))
+        .rate(rate)
+        .timeout(Duration.ofSeconds(10))
+        .keys(100)
+        .listKeys(1)
+        .valueSize(VALUE.length)
+        .ttl(3600)
+        .build();
   }
 
   private static void assertOpenLoopSentItsSchedule(LoadResult result) {
