@@ -10,7 +10,6 @@ import dev.flarekv.protocol.model.KeyPage;
 import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.storage.cassandra.CassandraNamespaces.Space;
 import java.nio.ByteBuffer;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -23,16 +22,7 @@ import java.util.concurrent.CompletionStage;
  * bytes, so a page is the k-way merge of one range scan per bucket, read page by page and in
  * parallel, in unsigned byte order (docs/cassandra.md, "Buckets, and how a listing merges them").
  */
-final class BucketMerge {
-  private final CqlSession session;
-  private final Cql cql;
-  private final InstantSource clock;
-
-  BucketMerge(CqlSession session, Cql cql, InstantSource clock) {
-    this.session = session;
-    this.cql = cql;
-    this.clock = clock;
-  }
+record BucketMerge(EngineContext engine) {
 
   /** One bucket's rows of a listing, read page by page. */
   private static final class BucketCursor {
@@ -68,11 +58,16 @@ final class BucketMerge {
     // Each bucket holds about 1/buckets of the keys; ask for twice that per page (at least
     // 32) and let paging fetch more from a bucket that holds more.
     int pageSize = Math.min(limit + 1, Math.max(32, 2 * (limit + 1) / space.buckets()));
+    CqlSession session = engine.session();
     List<CompletionStage<AsyncResultSet>> firsts = new ArrayList<>();
     for (int bucket = 0; bucket < space.buckets(); bucket++) {
       firsts.add(
           session.executeAsync(
-              cql.listBucket.bind(space.id(), bucket, lower, upper).setPageSize(pageSize)));
+              engine
+                  .cql()
+                  .listBucket
+                  .bind(space.id(), bucket, lower, upper)
+                  .setPageSize(pageSize)));
     }
     PriorityQueue<BucketCursor> heads =
         new PriorityQueue<>((a, b) -> Arrays.compareUnsigned(a.headKey, b.headKey));
@@ -82,7 +77,7 @@ final class BucketMerge {
         heads.add(cursor);
       }
     }
-    long now = clock.millis();
+    long now = engine.clock().millis();
     List<KeyInfo> keys = new ArrayList<>();
     boolean complete = true;
     while (!heads.isEmpty()) {

@@ -10,7 +10,6 @@ import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StripedLocks;
 import dev.flarekv.storage.cassandra.CassandraNamespaces.Space;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -30,18 +29,16 @@ import java.util.Optional;
  *   <li>{@link ChunkGcSchedule} and {@link CassandraChunkGc}: the periodic chunk garbage pass.
  * </ul>
  *
- * Two clocks: {@code clock} decides expiry (the KV contract's time, which tests and emulated time
- * drive); {@code wallClock} is the time shared with the Cassandra nodes and the other front ends,
- * which write timestamps and CQL's expiration limits are in.
+ * Two clocks: {@code clock} decides expiry, {@code wallClock} stamps writes (see {@link
+ * EngineContext}).
  */
 final class CassandraKvStore implements KvStore {
   /** Keys map onto this many lock stripes (bulk writes exclusive, bulk reads shared). */
   private static final int STRIPES = 1024;
 
-  private final CqlSession session;
-  private final boolean ownsSession;
-  private final Cql cql;
+  private final EngineContext engine;
   private final CassandraConfig config;
+  private final boolean ownsSession;
   private final StoreCalls calls;
   private final CassandraNamespaces catalog;
   private final CassandraSweep sweep;
@@ -51,36 +48,23 @@ final class CassandraKvStore implements KvStore {
   private final BucketMerge listing;
   private final ChunkGcSchedule chunkGc;
 
-  CassandraKvStore(
-      CqlSession session,
-      boolean ownsSession,
-      Cql cql,
-      CassandraConfig config,
-      InstantSource clock,
-      InstantSource wallClock) {
-    this.session = session;
-    this.ownsSession = ownsSession;
-    this.cql = cql;
+  /** A store over the engine's session ({@code ownsSession}: {@link #close} closes it). */
+  CassandraKvStore(EngineContext engine, CassandraConfig config, boolean ownsSession) {
+    this.engine = engine;
     this.config = config;
+    this.ownsSession = ownsSession;
     this.calls = new StoreCalls(config.keyspace());
-    KeyLayout.WriteClock writeClock = new KeyLayout.WriteClock(wallClock);
+    CqlSession session = engine.session();
+    Cql cql = engine.cql();
     StripedLocks locks = new StripedLocks(STRIPES);
     ChunkedValues chunks = new ChunkedValues(session, cql);
     this.catalog = new CassandraNamespaces(session, cql, config);
-    this.sweep = new CassandraSweep(session, cql, clock, writeClock);
+    this.sweep = new CassandraSweep(session, cql, engine.clock(), engine.writeClock());
     this.chunkCleanup = new ChunkCleanup(session, cql);
-    this.reads = new RecordReads(session, cql, clock, chunks, locks);
-    this.writes =
-        new RecordWrites(
-            session, cql, clock, wallClock, writeClock, sweep, chunks, chunkCleanup, locks);
-    this.listing = new BucketMerge(session, cql, clock);
-    this.chunkGc =
-        new ChunkGcSchedule(
-            session,
-            cql,
-            calls,
-            new CassandraChunkGc(session, cql, catalog, writeClock, calls::isClosed),
-            config.chunkGcInterval());
+    this.reads = new RecordReads(engine, chunks, locks);
+    this.writes = new RecordWrites(engine, sweep, chunks, chunkCleanup, locks);
+    this.listing = new BucketMerge(engine);
+    this.chunkGc = new ChunkGcSchedule(engine, calls, catalog, config.chunkGcInterval());
   }
 
   // ---------------------------------------------------------------- namespaces
@@ -181,8 +165,9 @@ final class CassandraKvStore implements KvStore {
     return calls.call(
         "count records",
         () ->
-            session
-                .execute(cql.countRecords.bind().setTimeout(config.schemaTimeout()))
+            engine
+                .session()
+                .execute(engine.cql().countRecords.bind().setTimeout(config.schemaTimeout()))
                 .one()
                 .getLong(0));
   }
@@ -193,9 +178,11 @@ final class CassandraKvStore implements KvStore {
         "truncate",
         () -> {
           for (String table : Cql.TABLES) {
-            session.execute(
-                SimpleStatement.newInstance("TRUNCATE " + config.keyspace() + "." + table)
-                    .setTimeout(config.schemaTimeout()));
+            engine
+                .session()
+                .execute(
+                    SimpleStatement.newInstance("TRUNCATE " + config.keyspace() + "." + table)
+                        .setTimeout(config.schemaTimeout()));
           }
         });
   }
@@ -208,7 +195,7 @@ final class CassandraKvStore implements KvStore {
     chunkGc.close();
     chunkCleanup.close();
     if (ownsSession) {
-      session.close();
+      engine.session().close();
     }
   }
 }

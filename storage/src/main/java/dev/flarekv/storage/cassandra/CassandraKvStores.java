@@ -61,8 +61,9 @@ public final class CassandraKvStores {
     Objects.requireNonNull(wallClock, "wallClock");
     CqlSession session = connect(config, registry);
     try {
-      return new CassandraKvStore(
-          session, true, Cql.create(session, config), config, clock, wallClock);
+      EngineContext engine =
+          new EngineContext(session, Cql.create(session, config), clock, wallClock);
+      return new CassandraKvStore(engine, config, true);
     } catch (DriverException e) {
       session.close();
       throw new StoreException(

@@ -1,6 +1,5 @@
 package dev.flarekv.storage.cassandra;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -26,8 +25,7 @@ final class ChunkGcSchedule {
 
   private static final Logger log = LoggerFactory.getLogger(ChunkGcSchedule.class);
 
-  private final CqlSession session;
-  private final Cql cql;
+  private final EngineContext engine;
   private final StoreCalls calls;
   private final CassandraChunkGc gc;
   private final String frontEndId = UUID.randomUUID().toString();
@@ -35,11 +33,12 @@ final class ChunkGcSchedule {
 
   /** Starts the schedule ({@code interval} zero: no scheduled pass, only {@link #collect}). */
   ChunkGcSchedule(
-      CqlSession session, Cql cql, StoreCalls calls, CassandraChunkGc gc, Duration interval) {
-    this.session = session;
-    this.cql = cql;
+      EngineContext engine, StoreCalls calls, CassandraNamespaces catalog, Duration interval) {
+    this.engine = engine;
     this.calls = calls;
-    this.gc = gc;
+    this.gc =
+        new CassandraChunkGc(
+            engine.session(), engine.cql(), catalog, engine.writeClock(), calls::isClosed);
     this.timer = interval.isZero() ? null : start(interval);
   }
 
@@ -88,9 +87,12 @@ final class ChunkGcSchedule {
     return calls.call(
         "claim lease " + name,
         () ->
-            session
+            engine
+                .session()
                 .execute(
-                    cql.claimLease
+                    engine
+                        .cql()
+                        .claimLease
                         .bind(name, frontEndId, CqlTtl.capped(ttl.toSeconds()))
                         .setIdempotent(false))
                 .wasApplied());

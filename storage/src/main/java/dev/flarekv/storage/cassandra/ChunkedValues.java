@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * under the write's version before the record points at them, and read back whole
  * (docs/cassandra.md, "Values and chunks").
  */
-final class ChunkedValues {
+record ChunkedValues(CqlSession session, Cql cql) {
   /** Values up to this size live in the record; larger ones in {@code kv_chunks}. */
   static final int INLINE_VALUE_BYTES = 4096;
 
@@ -29,14 +29,6 @@ final class ChunkedValues {
   static final int READ_ATTEMPTS = 4;
 
   private static final int WRITES_IN_FLIGHT = 4;
-
-  private final CqlSession session;
-  private final Cql cql;
-
-  ChunkedValues(CqlSession session, Cql cql) {
-    this.session = session;
-    this.cql = cql;
-  }
 
   /** How many chunks a value of {@code length} bytes takes; 0 for an inline value. */
   static int chunkCount(int length) {

@@ -9,7 +9,6 @@ import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.storage.StripedLocks;
 import dev.flarekv.storage.cassandra.CassandraNamespaces.Space;
 import java.nio.ByteBuffer;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,27 +22,13 @@ import java.util.concurrent.CompletionStage;
  * Reads of entries: the record, then (for a large value) its chunks. A record overwritten or
  * deleted between the two reads is read again. Expiry is decided by the store's clock.
  */
-final class RecordReads {
-  private final CqlSession session;
-  private final Cql cql;
-  private final InstantSource clock;
-  private final ChunkedValues chunks;
-  private final StripedLocks locks;
-
-  RecordReads(
-      CqlSession session, Cql cql, InstantSource clock, ChunkedValues chunks, StripedLocks locks) {
-    this.session = session;
-    this.cql = cql;
-    this.clock = clock;
-    this.chunks = chunks;
-    this.locks = locks;
-  }
+record RecordReads(EngineContext engine, ChunkedValues chunks, StripedLocks locks) {
 
   Optional<KvEntry> get(Space space, String key) {
     byte[] k = KeyLayout.utf8(key);
     for (int attempt = 1; ; attempt++) {
       StoredRecord stored = readRecord(space, key, k);
-      if (stored == null || KvEntry.isExpiredAt(stored.expiration(), clock.millis())) {
+      if (stored == null || KvEntry.isExpiredAt(stored.expiration(), engine.clock().millis())) {
         return Optional.empty();
       }
       KvEntry entry = chunks.read(space.id(), k, stored, attempt);
@@ -74,10 +59,13 @@ final class RecordReads {
 
   private StoredRecord readRecord(Space space, String key, byte[] k) {
     Row row =
-        session
+        engine
+            .session()
             .execute(
-                cql.selectRecord.bind(
-                    space.id(), KeyLayout.bucket(k, space.buckets()), ByteBuffer.wrap(k)))
+                engine
+                    .cql()
+                    .selectRecord
+                    .bind(space.id(), KeyLayout.bucket(k, space.buckets()), ByteBuffer.wrap(k)))
             .one();
     return row == null ? null : StoredRecord.of(key, row);
   }
@@ -90,11 +78,14 @@ final class RecordReads {
               KeyLayout.bucket(KeyLayout.bytes(k), space.buckets()), b -> new ArrayList<>())
           .add(k);
     }
+    CqlSession session = engine.session();
     List<CompletionStage<AsyncResultSet>> reads = new ArrayList<>();
     for (Map.Entry<Integer, List<ByteBuffer>> e : byBucket.entrySet()) {
-      reads.add(session.executeAsync(cql.selectRecords.bind(space.id(), e.getKey(), e.getValue())));
+      reads.add(
+          session.executeAsync(
+              engine.cql().selectRecords.bind(space.id(), e.getKey(), e.getValue())));
     }
-    long now = clock.millis();
+    long now = engine.clock().millis();
     Map<String, KvEntry> found = new LinkedHashMap<>();
     for (CompletionStage<AsyncResultSet> read : reads) {
       AsyncResultSet page = await(read);

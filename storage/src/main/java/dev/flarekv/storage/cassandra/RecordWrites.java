@@ -2,7 +2,6 @@ package dev.flarekv.storage.cassandra;
 
 import static dev.flarekv.storage.cassandra.Async.awaitAll;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
@@ -14,7 +13,6 @@ import dev.flarekv.storage.StripedLocks;
 import dev.flarekv.storage.cassandra.CassandraNamespaces.Space;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -27,43 +25,17 @@ import java.util.concurrent.CompletionStage;
  * one explicit write timestamp; bulk ones in batches under the keys' stripes held exclusively
  * (docs/cassandra.md, "Timestamps" and "Atomicity and isolation of bulk operations").
  */
-final class RecordWrites {
+record RecordWrites(
+    EngineContext engine,
+    CassandraSweep sweep,
+    ChunkedValues chunks,
+    ChunkCleanup cleanup,
+    StripedLocks locks) {
   /** A putAll/deleteAll batch is split above this many bytes (see docs/cassandra.md). */
   static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
 
   /** A deleted namespace's partitions are deleted with a timestamp this far ahead (micros). */
   private static final long NAMESPACE_TOMBSTONE_LEAD_MICROS = Duration.ofDays(1).toNanos() / 1000;
-
-  private final CqlSession session;
-  private final Cql cql;
-  private final InstantSource clock;
-  private final InstantSource wallClock;
-  private final KeyLayout.WriteClock writeClock;
-  private final CassandraSweep sweep;
-  private final ChunkedValues chunks;
-  private final ChunkCleanup cleanup;
-  private final StripedLocks locks;
-
-  RecordWrites(
-      CqlSession session,
-      Cql cql,
-      InstantSource clock,
-      InstantSource wallClock,
-      KeyLayout.WriteClock writeClock,
-      CassandraSweep sweep,
-      ChunkedValues chunks,
-      ChunkCleanup cleanup,
-      StripedLocks locks) {
-    this.session = session;
-    this.cql = cql;
-    this.clock = clock;
-    this.wallClock = wallClock;
-    this.writeClock = writeClock;
-    this.sweep = sweep;
-    this.chunks = chunks;
-    this.cleanup = cleanup;
-    this.locks = locks;
-  }
 
   /** A write of one entry, prepared: its bytes, bucket and the statements it needs. */
   private final class PreparedPut {
@@ -103,30 +75,33 @@ final class RecordWrites {
 
     BoundStatement record(Space space, long ts) {
       ByteBuffer inline = chunkCount == 0 ? ByteBuffer.wrap(entry.value()) : ByteBuffer.allocate(0);
-      return cql.insertRecord.bind(
-          space.id(),
-          bucket,
-          ByteBuffer.wrap(k),
-          entry.expiration(),
-          entry.metadata() == null ? "" : entry.metadata(),
-          inline,
-          entry.value().length,
-          chunkCount,
-          ts,
-          (int) ttl,
-          ts);
+      return engine
+          .cql()
+          .insertRecord
+          .bind(
+              space.id(),
+              bucket,
+              ByteBuffer.wrap(k),
+              entry.expiration(),
+              entry.metadata() == null ? "" : entry.metadata(),
+              inline,
+              entry.value().length,
+              chunkCount,
+              ts,
+              (int) ttl,
+              ts);
     }
   }
 
   private PreparedPut prepare(Space space, KvEntry entry, long nowSeconds) {
-    return new PreparedPut(space, entry, nowSeconds, Math.floorDiv(wallClock.millis(), 1000));
+    return new PreparedPut(space, entry, nowSeconds, engine.wallSeconds());
   }
 
   void put(Space space, KvEntry entry) {
-    long ts = writeClock.next();
-    PreparedPut put = prepare(space, entry, Math.floorDiv(clock.millis(), 1000));
+    long ts = engine.writeClock().next();
+    PreparedPut put = prepare(space, entry, engine.nowSeconds());
     awaitAll(put.writeSideData(space, ts));
-    session.execute(put.record(space, ts));
+    engine.session().execute(put.record(space, ts));
     if (put.chunkCount > 0) {
       cleanup.schedule(space.id(), put.k, ts);
     }
@@ -141,12 +116,12 @@ final class RecordWrites {
     if (last.isEmpty()) {
       return;
     }
-    long nowSeconds = Math.floorDiv(clock.millis(), 1000);
+    long nowSeconds = engine.nowSeconds();
     List<PreparedPut> puts = new ArrayList<>();
     for (KvEntry entry : last.values()) {
       puts.add(prepare(space, entry, nowSeconds));
     }
-    long ts = writeClock.next();
+    long ts = engine.writeClock().next();
     List<CompletionStage<AsyncResultSet>> side = new ArrayList<>();
     for (PreparedPut put : puts) {
       side.addAll(put.writeSideData(space, ts));
@@ -173,12 +148,16 @@ final class RecordWrites {
 
   void delete(Space space, String key) {
     byte[] k = KeyLayout.utf8(key);
-    long ts = writeClock.next();
+    long ts = engine.writeClock().next();
     // record first: a reader never finds a record whose chunks are gone for good
-    session.execute(
-        cql.deleteRecord.bind(
-            ts, space.id(), KeyLayout.bucket(k, space.buckets()), ByteBuffer.wrap(k)));
-    session.execute(cql.deleteChunks.bind(ts, space.id(), ByteBuffer.wrap(k)));
+    engine
+        .session()
+        .execute(
+            engine
+                .cql()
+                .deleteRecord
+                .bind(ts, space.id(), KeyLayout.bucket(k, space.buckets()), ByteBuffer.wrap(k)));
+    engine.session().execute(engine.cql().deleteChunks.bind(ts, space.id(), ByteBuffer.wrap(k)));
   }
 
   void deleteAll(Space space, Collection<String> keys) {
@@ -190,7 +169,7 @@ final class RecordWrites {
     if (unique.isEmpty()) {
       return;
     }
-    long ts = writeClock.next();
+    long ts = engine.writeClock().next();
     List<byte[]> raw = new ArrayList<>(unique.values());
     int[] held = locks.lock(raw);
     try {
@@ -199,7 +178,7 @@ final class RecordWrites {
       List<Integer> buckets = new ArrayList<>();
       for (byte[] k : raw) {
         int bucket = KeyLayout.bucket(k, space.buckets());
-        deletes.add(cql.deleteRecord.bind(ts, space.id(), bucket, ByteBuffer.wrap(k)));
+        deletes.add(engine.cql().deleteRecord.bind(ts, space.id(), bucket, ByteBuffer.wrap(k)));
         sizes.add(k.length + 64);
         buckets.add(bucket);
       }
@@ -210,7 +189,9 @@ final class RecordWrites {
     List<CompletionStage<AsyncResultSet>> chunkDeletes = new ArrayList<>();
     for (byte[] k : raw) {
       chunkDeletes.add(
-          session.executeAsync(cql.deleteChunks.bind(ts, space.id(), ByteBuffer.wrap(k))));
+          engine
+              .session()
+              .executeAsync(engine.cql().deleteChunks.bind(ts, space.id(), ByteBuffer.wrap(k))));
     }
     awaitAll(chunkDeletes);
   }
@@ -222,20 +203,25 @@ final class RecordWrites {
   void dropPartitions(Space space) {
     // A write that passed its namespace check before the catalog removal carries a timestamp below
     // this one, so these partition deletes cover it too: no orphans (docs/cassandra.md).
-    long ts = writeClock.next() + NAMESPACE_TOMBSTONE_LEAD_MICROS;
+    long ts = engine.writeClock().next() + NAMESPACE_TOMBSTONE_LEAD_MICROS;
     List<CompletionStage<AsyncResultSet>> deletes = new ArrayList<>();
     for (int bucket = 0; bucket < space.buckets(); bucket++) {
-      for (Row row : session.execute(cql.scanBucketChunked.bind(space.id(), bucket))) {
+      for (Row row :
+          engine.session().execute(engine.cql().scanBucketChunked.bind(space.id(), bucket))) {
         if (row.getInt("chunks") > 0) {
           deletes.add(
-              session.executeAsync(cql.deleteChunks.bind(ts, space.id(), row.getByteBuffer("k"))));
+              engine
+                  .session()
+                  .executeAsync(
+                      engine.cql().deleteChunks.bind(ts, space.id(), row.getByteBuffer("k"))));
         }
       }
     }
     awaitAll(deletes);
     deletes.clear();
     for (int bucket = 0; bucket < space.buckets(); bucket++) {
-      deletes.add(session.executeAsync(cql.deleteBucket.bind(ts, space.id(), bucket)));
+      deletes.add(
+          engine.session().executeAsync(engine.cql().deleteBucket.bind(ts, space.id(), bucket)));
     }
     awaitAll(deletes);
   }
@@ -261,7 +247,7 @@ final class RecordWrites {
       for (BoundStatement statement : statements.subList(from, to)) {
         batch.addStatement(statement);
       }
-      session.execute(batch.build());
+      engine.session().execute(batch.build());
       from = to;
     }
   }

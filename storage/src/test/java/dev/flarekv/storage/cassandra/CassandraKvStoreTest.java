@@ -134,6 +134,12 @@ class CassandraKvStoreTest {
     assertThat(store.getAll(ns, List.of("v")).get("v").value()).isEqualTo(value);
   }
 
+  /** Another store (front end) over the shared session, with the test's clocks. */
+  private CassandraKvStore frontEnd(CassandraConfig frontEndConfig) {
+    return new CassandraKvStore(
+        new EngineContext(session, cql, clock, WALL), frontEndConfig, false);
+  }
+
   @Test
   void overwriteAndDelete_leaveNoChunksBehind() {
     store.chunkCleanupDelay(Duration.ZERO);
@@ -255,7 +261,7 @@ class CassandraKvStoreTest {
   @Test
   void chunkGcLease_goesToOneFrontEndPerInterval_thenIsFreeAgain() throws Exception {
     String lease = "test-" + java.util.UUID.randomUUID();
-    try (CassandraKvStore other = new CassandraKvStore(session, false, cql, config, clock, WALL)) {
+    try (CassandraKvStore other = frontEnd(config)) {
       assertThat(store.chunkGc().claimLease(lease, Duration.ofSeconds(2))).isTrue();
       assertThat(other.chunkGc().claimLease(lease, Duration.ofSeconds(2)))
           .as("held by the first")
@@ -317,9 +323,7 @@ class CassandraKvStoreTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 16, 64})
   void list_mergesBucketsInUtf8ByteOrder(int buckets) {
-    CassandraKvStore sized =
-        new CassandraKvStore(
-            session, false, cql, withBuckets(buckets, Duration.ofSeconds(2)), clock, WALL);
+    CassandraKvStore sized = frontEnd(withBuckets(buckets, Duration.ofSeconds(2)));
     NamespaceRef ref = sized.createNamespace(ACCOUNT, "sized-" + buckets).ref();
     Random random = new Random(buckets);
     String[] alphabet = {"a", "b", "z", "é", "\uE000", "\uFFFF", "\uD83D\uDE00", ":", "0", "~"};
@@ -386,14 +390,7 @@ class CassandraKvStoreTest {
   @Test
   void twoFrontEnds_seeOneStore_andADeletedNamespaceTakesNoMoreWrites() {
     // a second front end that trusts its namespace cache for a minute
-    CassandraKvStore other =
-        new CassandraKvStore(
-            session,
-            false,
-            cql,
-            withBuckets(config.listBuckets(), Duration.ofMinutes(1)),
-            clock,
-            WALL);
+    CassandraKvStore other = frontEnd(withBuckets(config.listBuckets(), Duration.ofMinutes(1)));
     try {
       store.put(ns, new KvEntry("from-a", "1".getBytes(UTF_8), null, 0));
       other.put(ns, new KvEntry("from-b", "2".getBytes(UTF_8), null, 0));
