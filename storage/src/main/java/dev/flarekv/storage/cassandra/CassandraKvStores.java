@@ -42,11 +42,28 @@ public final class CassandraKvStores {
    * {@code cassandra.nodes.}; docs/cassandra.md lists them.
    */
   public static KvStore open(CassandraConfig config, InstantSource clock, MeterRegistry registry) {
+    return open(config, clock, InstantSource.system(), registry);
+  }
+
+  /**
+   * As {@link #open(CassandraConfig, InstantSource, MeterRegistry)}, with the wall clock given: the
+   * time shared with the Cassandra nodes and the other front ends, which write timestamps and CQL's
+   * expiration limits are in (docs/cassandra.md, "Timestamps"). {@code clock} may be driven (tests,
+   * emulated time); {@code wallClock} must follow real time.
+   */
+  public static KvStore open(
+      CassandraConfig config,
+      InstantSource clock,
+      InstantSource wallClock,
+      MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(wallClock, "wallClock");
     CqlSession session = connect(config, registry);
     try {
-      return new CassandraKvStore(session, true, Cql.create(session, config), config, clock);
+      EngineContext engine =
+          new EngineContext(session, Cql.create(session, config), clock, wallClock);
+      return new CassandraKvStore(engine, config, true);
     } catch (DriverException e) {
       session.close();
       throw new StoreException(

@@ -1,6 +1,6 @@
 package dev.flarekv.storage.cassandra;
 
-import static dev.flarekv.storage.cassandra.CassandraKvStore.await;
+import static dev.flarekv.storage.cassandra.Async.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;

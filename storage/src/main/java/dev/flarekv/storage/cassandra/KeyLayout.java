@@ -3,6 +3,7 @@ package dev.flarekv.storage.cassandra;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.ByteBuffer;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
@@ -74,13 +75,20 @@ final class KeyLayout {
   /**
    * Write timestamps in microseconds, strictly increasing within this front end. Every write
    * carries one explicitly, so that a delete can be made to cover exactly the writes it should
-   * (docs/cassandra.md, "Timestamps").
+   * (docs/cassandra.md, "Timestamps"). They follow the wall clock shared with the Cassandra nodes
+   * and the other front ends, not the store's clock for expiry decisions: a store whose clock is
+   * driven (tests, emulated time) must still write after every earlier write and delete.
    */
   static final class WriteClock {
+    private final InstantSource wallClock;
     private final AtomicLong last = new AtomicLong();
 
+    WriteClock(InstantSource wallClock) {
+      this.wallClock = wallClock;
+    }
+
     long next() {
-      long now = Math.multiplyExact(System.currentTimeMillis(), 1000L);
+      long now = Math.multiplyExact(wallClock.millis(), 1000L);
       return last.accumulateAndGet(now, (prev, wall) -> Math.max(prev + 1, wall));
     }
   }

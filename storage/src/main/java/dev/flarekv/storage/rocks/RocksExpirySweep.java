@@ -1,6 +1,7 @@
 package dev.flarekv.storage.rocks;
 
 import dev.flarekv.protocol.model.KvEntry;
+import dev.flarekv.storage.StripedLocks;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;

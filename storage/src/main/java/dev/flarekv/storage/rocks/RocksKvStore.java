@@ -8,6 +8,7 @@ import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.ReadAttempt;
 import dev.flarekv.storage.StoreException;
+import dev.flarekv.storage.StripedLocks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -13,6 +13,7 @@ import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.storage.testkit.MutableClock;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +35,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CassandraKvStoreTest {
   private static final String ACCOUNT = "0123456789abcdef0123456789abcdef";
   private static final long NOW = 1000;
+
+  /** The wall clock of the stores under test (write timestamps; expiry follows {@code clock}). */
+  private static final InstantSource WALL = InstantSource.system();
+
   private static final int MIB = 1024 * 1024;
 
   private static CassandraConfig config;
@@ -127,6 +132,12 @@ class CassandraKvStoreTest {
     assertThat(storedChunks("v")).isEqualTo(expectedChunks);
     assertThat(chunkRows("v")).isEqualTo(expectedChunks);
     assertThat(store.getAll(ns, List.of("v")).get("v").value()).isEqualTo(value);
+  }
+
+  /** Another store (front end) over the shared session, with the test's clocks. */
+  private CassandraKvStore frontEnd(CassandraConfig frontEndConfig) {
+    return new CassandraKvStore(
+        new EngineContext(session, cql, clock, WALL), frontEndConfig, false);
   }
 
   @Test
@@ -224,12 +235,12 @@ class CassandraKvStoreTest {
     assertThat(chunkRows("live")).isEqualTo(3);
     assertThat(chunkRows("superseded")).isEqualTo(2);
 
-    CassandraChunkGc.Result young = store.collectChunkGarbage(Duration.ofHours(1));
+    CassandraChunkGc.Result young = store.chunkGc().collect(Duration.ofHours(1));
     assertThat(young.partitions()).isEqualTo(5);
     assertThat(young.versionsDeleted()).as("all of it is younger than an hour").isZero();
     assertThat(chunkRows("inlined") + chunkRows("live") + chunkRows("superseded")).isEqualTo(6);
 
-    CassandraChunkGc.Result old = store.collectChunkGarbage(Duration.ZERO);
+    CassandraChunkGc.Result old = store.chunkGc().collect(Duration.ZERO);
     assertThat(old.partitions()).isEqualTo(5);
     assertThat(old.versionsDeleted()).isEqualTo(5);
     assertThat(chunkRows("inlined")).isZero();
@@ -242,7 +253,7 @@ class CassandraKvStoreTest {
     assertThat(store.get(ns, "superseded").orElseThrow().value()).isEqualTo(filled(6000, 5));
     assertThat(store.get(ns, "crashed")).isEmpty();
 
-    assertThat(store.collectChunkGarbage(Duration.ZERO).versionsDeleted())
+    assertThat(store.chunkGc().collect(Duration.ZERO).versionsDeleted())
         .as("a second pass finds nothing")
         .isZero();
   }
@@ -250,23 +261,25 @@ class CassandraKvStoreTest {
   @Test
   void chunkGcLease_goesToOneFrontEndPerInterval_thenIsFreeAgain() throws Exception {
     String lease = "test-" + java.util.UUID.randomUUID();
-    try (CassandraKvStore other = new CassandraKvStore(session, false, cql, config, clock)) {
-      assertThat(store.claimLease(lease, Duration.ofSeconds(2))).isTrue();
-      assertThat(other.claimLease(lease, Duration.ofSeconds(2))).as("held by the first").isFalse();
-      assertThat(store.claimLease(lease, Duration.ofSeconds(2)))
+    try (CassandraKvStore other = frontEnd(config)) {
+      assertThat(store.chunkGc().claimLease(lease, Duration.ofSeconds(2))).isTrue();
+      assertThat(other.chunkGc().claimLease(lease, Duration.ofSeconds(2)))
+          .as("held by the first")
+          .isFalse();
+      assertThat(store.chunkGc().claimLease(lease, Duration.ofSeconds(2)))
           .as("a lease is per interval, its holder included")
           .isFalse();
       boolean claimed = false;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (!claimed && System.nanoTime() < deadline) {
         Thread.sleep(250);
-        claimed = other.claimLease(lease, Duration.ofSeconds(2));
+        claimed = other.chunkGc().claimLease(lease, Duration.ofSeconds(2));
       }
       assertThat(claimed).as("free again once its TTL ran out").isTrue();
     }
-    assertThat(CassandraKvStore.leaseFor(Duration.ofHours(24)))
+    assertThat(ChunkGcSchedule.leaseFor(Duration.ofHours(24)))
         .isEqualTo(Duration.ofHours(24).multipliedBy(9).dividedBy(10));
-    assertThat(CassandraKvStore.leaseFor(Duration.ofMillis(10))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(ChunkGcSchedule.leaseFor(Duration.ofMillis(10))).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -310,9 +323,7 @@ class CassandraKvStoreTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 16, 64})
   void list_mergesBucketsInUtf8ByteOrder(int buckets) {
-    CassandraKvStore sized =
-        new CassandraKvStore(
-            session, false, cql, withBuckets(buckets, Duration.ofSeconds(2)), clock);
+    CassandraKvStore sized = frontEnd(withBuckets(buckets, Duration.ofSeconds(2)));
     NamespaceRef ref = sized.createNamespace(ACCOUNT, "sized-" + buckets).ref();
     Random random = new Random(buckets);
     String[] alphabet = {"a", "b", "z", "é", "\uE000", "\uFFFF", "\uD83D\uDE00", ":", "0", "~"};
@@ -379,9 +390,7 @@ class CassandraKvStoreTest {
   @Test
   void twoFrontEnds_seeOneStore_andADeletedNamespaceTakesNoMoreWrites() {
     // a second front end that trusts its namespace cache for a minute
-    CassandraKvStore other =
-        new CassandraKvStore(
-            session, false, cql, withBuckets(config.listBuckets(), Duration.ofMinutes(1)), clock);
+    CassandraKvStore other = frontEnd(withBuckets(config.listBuckets(), Duration.ofMinutes(1)));
     try {
       store.put(ns, new KvEntry("from-a", "1".getBytes(UTF_8), null, 0));
       other.put(ns, new KvEntry("from-b", "2".getBytes(UTF_8), null, 0));
@@ -423,12 +432,12 @@ class CassandraKvStoreTest {
 
   @Test
   void cqlTtl_onlyForFutureExpirationsCqlCanHold() {
-    assertThat(CassandraKvStore.cqlTtl(0, NOW)).isZero();
-    assertThat(CassandraKvStore.cqlTtl(NOW + 60, NOW)).isEqualTo(60);
-    assertThat(CassandraKvStore.cqlTtl(NOW, NOW)).isZero();
-    assertThat(CassandraKvStore.cqlTtl(NOW - 1, NOW)).isZero();
     long realNow = System.currentTimeMillis() / 1000;
-    assertThat(CassandraKvStore.cqlTtl(4_000_000_000L, realNow)).as("after 2038").isZero();
+    assertThat(CqlTtl.of(0, NOW, realNow)).isZero();
+    assertThat(CqlTtl.of(NOW + 60, NOW, realNow)).isEqualTo(60);
+    assertThat(CqlTtl.of(NOW, NOW, realNow)).isZero();
+    assertThat(CqlTtl.of(NOW - 1, NOW, realNow)).isZero();
+    assertThat(CqlTtl.of(4_000_000_000L, realNow, realNow)).as("after 2038").isZero();
   }
 
   @Test

@@ -86,7 +86,9 @@ public final class CassandraTestCluster {
 
   /** A store over the shared session (closing it leaves the session open), tables emptied. */
   static CassandraKvStore emptyStore(CassandraConfig config, Cql cql, InstantSource clock) {
-    CassandraKvStore store = new CassandraKvStore(session(), false, cql, config, clock);
+    CassandraKvStore store =
+        new CassandraKvStore(
+            new EngineContext(session(), cql, clock, InstantSource.system()), config, false);
     store.truncateAll();
     return store;
   }
