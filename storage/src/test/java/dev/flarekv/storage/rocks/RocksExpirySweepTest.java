@@ -216,7 +216,10 @@ class RocksExpirySweepTest {
                 }
               });
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      Thread.sleep(20);
+      // the sweep is under way once it holds its iterator on the expiry index
+      while (store.openIterators() == 0 && !sweeping.isDone()) {
+        Thread.onSpinWait();
+      }
       store.close();
       partial = sweeping.get(10, TimeUnit.SECONDS);
     } finally {
