@@ -2,9 +2,13 @@ package dev.flarekv.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flarekv.server.testkit.Await;
 import dev.flarekv.server.testkit.RawHttp;
 import dev.flarekv.server.testkit.TestServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * replay, and every acknowledged write is there after a restart.
  */
 class GracefulShutdownTest {
+  /** Acknowledged writes before the signal: the load is running. */
+  private static final int LOAD_WRITES = 200;
 
   @TempDir Path dir;
 
@@ -112,10 +118,11 @@ class GracefulShutdownTest {
             + "\r\n\r\n");
     upload.write(Arrays.copyOf(big, big.length / 2));
 
-    Thread.sleep(1500); // load running
+    Await.until("writes acknowledged under load", () -> acknowledged.size() >= LOAD_WRITES);
     long signalled = System.nanoTime();
     p.destroy(); // SIGTERM
-    Thread.sleep(500); // the server is draining now; finish the upload
+    // draining starts by closing the listener; the upload is one of the requests in flight
+    Await.until("the listener closed after SIGTERM", () -> !accepts(port));
     upload.write(Arrays.copyOfRange(big, big.length / 2, big.length));
     RawHttp.Response uploaded = upload.read();
     upload.close();
@@ -153,6 +160,16 @@ class GracefulShutdownTest {
             .isEqualTo(e.getValue());
       }
       assertThat(server.get(base + "/values/big").body()).isEqualTo(big);
+    }
+  }
+
+  /** Whether a TCP connection to the loopback port is accepted. */
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 }

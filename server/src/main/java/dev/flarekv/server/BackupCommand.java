@@ -7,6 +7,7 @@ import dev.flarekv.server.admin.AdminFile;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreConfig;
 import dev.flarekv.storage.StoreException;
+import dev.flarekv.storage.clock.KvClock;
 import dev.flarekv.storage.rocks.RocksKvStores;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -135,7 +135,7 @@ public final class BackupCommand implements Callable<Integer> {
     }
     KvStore store;
     try {
-      store = RocksKvStores.open(source, StoreConfig.defaults(), InstantSource.system());
+      store = RocksKvStores.open(source, StoreConfig.defaults(), KvClock.system());
     } catch (StoreException e) {
       String m = String.valueOf(e.getMessage());
       if (m.contains("LOCK") || m.toLowerCase(java.util.Locale.ROOT).contains("lock")) {

@@ -19,6 +19,7 @@ import dev.flarekv.server.http.RestDispatcher;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreConfig;
 import dev.flarekv.storage.cassandra.CassandraKvStores;
+import dev.flarekv.storage.clock.KvClock;
 import dev.flarekv.storage.expiry.ExpirySweeper;
 import dev.flarekv.storage.metrics.MeteredKvStore;
 import dev.flarekv.storage.rocks.RocksKvStores;
@@ -37,7 +38,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +85,7 @@ public final class KvServer implements AutoCloseable {
   private volatile boolean ready;
   private boolean closed; // guarded by this
 
-  private KvServer(ServerConfig config, InstantSource clock) throws InterruptedException {
+  private KvServer(ServerConfig config, KvClock clock) throws InterruptedException {
     this.config = config;
     this.bodyBudget =
         config.bodyBudgetBytes() > 0
@@ -184,12 +184,14 @@ public final class KvServer implements AutoCloseable {
 
   /** Opens the store and binds the listener; returns once the server accepts requests. */
   public static KvServer start(ServerConfig config) throws InterruptedException {
-    return start(config, InstantSource.system());
+    return start(config, KvClock.system());
   }
 
-  /** As {@link #start(ServerConfig)} with an injected clock (tests). */
-  public static KvServer start(ServerConfig config, InstantSource clock)
-      throws InterruptedException {
+  /**
+   * As {@link #start(ServerConfig)} with the given clock: every time decision of this server and
+   * its store (expiry, TTLs, sweeps, write timestamps) reads it (tests pass a settable one).
+   */
+  public static KvServer start(ServerConfig config, KvClock clock) throws InterruptedException {
     return new KvServer(config, clock);
   }
 

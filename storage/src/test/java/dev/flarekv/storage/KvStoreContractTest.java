@@ -200,6 +200,9 @@ public abstract class KvStoreContractTest {
     assertThat(store.list(again, "", null, 10).keys()).isEmpty();
   }
 
+  /** Writes each racing writer has made before the namespace is deleted under it. */
+  private static final int WRITES_BEFORE_DELETE = 10;
+
   @Test
   void deleteNamespace_racingWrites_leaveNoOrphans() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -218,8 +221,8 @@ public abstract class KvStoreContractTest {
                       } else {
                         store.putAll(ns, List.of(entry("b" + thread + "-" + i, "v")));
                       }
-                      if (i == 0) {
-                        started.countDown(); // every writer is writing before the delete
+                      if (i == WRITES_BEFORE_DELETE) {
+                        started.countDown(); // every writer is well into its writes
                       }
                     } catch (KvException e) {
                       assertThat(e.errorCode()).isEqualTo(ErrorCode.NAMESPACE_NOT_FOUND);
@@ -228,8 +231,7 @@ public abstract class KvStoreContractTest {
                   }
                 }));
       }
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      Thread.sleep(20);
+      assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
       store.deleteNamespace(ns);
       for (Future<Integer> writer : writers) {
         assertThat(writer.get(10, TimeUnit.SECONDS)).isPositive();

@@ -84,6 +84,14 @@ class KvRouteHandlerTest {
         HttpVersion.HTTP_1_1, HttpMethod.GET, path, Unpooled.EMPTY_BUFFER);
   }
 
+  static FullHttpRequest put(String path) {
+    return new DefaultFullHttpRequest(
+        HttpVersion.HTTP_1_1,
+        HttpMethod.PUT,
+        path,
+        Unpooled.copiedBuffer("body", StandardCharsets.UTF_8));
+  }
+
   /** The replies written so far, as their bodies (released). */
   List<String> replies() {
     List<String> out = new ArrayList<>();
@@ -184,5 +192,72 @@ class KvRouteHandlerTest {
     ByteBuf flushed = ch.readOutbound();
     assertThat(flushed.readableBytes()).isZero();
     assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void readCycleWithoutAWholeRequest_asksAgain_andOnlyThen() {
+    // autoRead is off: a read cycle that ends with half a head must not leave the channel unread
+    ch.pipeline().fireChannelReadComplete();
+    assertThat(reads.count).isEqualTo(2);
+    ch.writeInbound(get("/slow/1"));
+    ch.pipeline().fireChannelReadComplete();
+    assertThat(reads.count).as("no read while the request is answered").isEqualTo(2);
+    runAll();
+    assertThat(replies()).containsExactly("/slow/1");
+    assertThat(reads.count).isEqualTo(3);
+  }
+
+  /** A channel whose route handler gets requests pushed at it, with no flow control in front. */
+  EmbeddedChannel withoutFlowControl(Reads counter) throws Exception {
+    EmbeddedChannel raw =
+        new EmbeddedChannel(false, false, counter, new KvRouteHandler(DISPATCHER, executor::add));
+    raw.config().setAutoRead(false);
+    raw.register();
+    return raw;
+  }
+
+  @Test
+  void requestsPushedWhileBusy_waitInTheQueue_andAreAnsweredInOrder() throws Exception {
+    Reads counter = new Reads();
+    EmbeddedChannel raw = withoutFlowControl(counter);
+    try {
+      raw.writeInbound(get("/slow/1"), get("/inline/2"), get("/slow/3"), get("/inline/4"));
+      assertThat(executor).as("one request at a time").hasSize(1);
+      assertThat(raw.outboundMessages()).isEmpty();
+      runAllOn(raw);
+      List<String> out = new ArrayList<>();
+      FullHttpResponse r;
+      while ((r = raw.readOutbound()) != null) {
+        out.add(r.content().toString(StandardCharsets.UTF_8));
+        r.release();
+      }
+      assertThat(out).containsExactly("/slow/1", "/inline/2", "/slow/3", "/inline/4");
+      assertThat(counter.count).as("the queue is worked off before the next read").isEqualTo(2);
+    } finally {
+      raw.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void queuedRequests_areReleasedWhenTheConnectionCloses() throws Exception {
+    EmbeddedChannel raw = withoutFlowControl(new Reads());
+    FullHttpRequest first = put("/slow/1");
+    FullHttpRequest queued = put("/inline/2");
+    raw.writeInbound(first, queued);
+    assertThat(queued.refCnt()).as("held in the queue").isOne();
+    raw.close();
+    assertThat(queued.refCnt()).as("released on close").isZero();
+    runAllOn(raw); // the reply to the first meets a closed channel
+    assertThat(first.refCnt()).isZero();
+    raw.finishAndReleaseAll();
+  }
+
+  void runAllOn(EmbeddedChannel channel) {
+    channel.runPendingTasks();
+    Runnable task;
+    while ((task = executor.poll()) != null) {
+      task.run();
+      channel.runPendingTasks();
+    }
   }
 }

@@ -58,6 +58,10 @@ public final class InMemoryKvStore implements KvStore {
               .thenComparing(IndexEntry::key, UNSIGNED_BYTES));
   private volatile boolean closed;
 
+  /**
+   * @param clock the time source for expiry decisions and sweeps: the server's {@link
+   *     dev.flarekv.storage.clock.KvClock}, or any {@code InstantSource} in tests
+   */
   public InMemoryKvStore(InstantSource clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }

@@ -27,9 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.FlushOptions;
-import org.rocksdb.PerfContext;
-import org.rocksdb.PerfLevel;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.Slice;
@@ -71,7 +68,7 @@ final class RocksKvStore implements KvStore {
 
   /** A step that may fail inside RocksDB. */
   @FunctionalInterface
-  private interface Step<T> {
+  interface Step<T> {
     T run() throws RocksDBException;
   }
 
@@ -373,7 +370,11 @@ final class RocksKvStore implements KvStore {
         });
   }
 
-  private <T> T call(String op, Step<T> step) {
+  /**
+   * Runs {@code step} while the store is open (held open meanwhile), turning a RocksDB failure into
+   * a {@link StoreException} that names {@code op}.
+   */
+  <T> T call(String op, Step<T> step) {
     lifecycle.readLock().lock();
     try {
       if (closed) {
@@ -438,77 +439,15 @@ final class RocksKvStore implements KvStore {
     return iterators.size();
   }
 
-  // ---------------------------------------------------------------- test hooks
+  // ---------------------------------------------------------------- diagnostics
 
-  /**
-   * Runs {@code work} on this thread and returns how many tombstones RocksDB stepped over in it.
-   */
-  long deletesSkippedBy(Runnable work) {
-    handles.db.setPerfLevel(PerfLevel.ENABLE_COUNT);
-    try {
-      PerfContext perf = handles.db.getPerfContext();
-      perf.reset();
-      work.run();
-      return perf.getInternalDeleteSkippedCount();
-    } finally {
-      handles.db.setPerfLevel(PerfLevel.DISABLE);
-    }
-  }
-
-  int openIteratorCount() {
-    return iterators.size();
-  }
-
-  /** Opens a tracked iterator on the data column family; the caller closes it. */
-  TrackedIterator openDataIterator(ReadOptions readOptions) {
-    return iterators.open(handles.db, handles.data, readOptions);
-  }
-
+  /** The native handles, for {@code RocksDiagnostics} (tests). */
   RocksHandles handles() {
     return handles;
   }
 
-  /** Records in the data column family, expired ones included. */
-  long rawDataCount() {
-    return call("counting records", () -> count(handles.data));
-  }
-
-  /** Entries in the expiry index. */
-  long rawIndexCount() {
-    return call("counting index entries", () -> count(handles.expiry));
-  }
-
-  private long count(ColumnFamilyHandle family) throws RocksDBException {
-    long n = 0;
-    try (ReadOptions readOptions = new ReadOptions().setFillCache(false);
-        TrackedIterator it = iterators.open(handles.db, family, readOptions)) {
-      it.seek(EMPTY);
-      for (; it.isValid(); it.next()) {
-        n++;
-      }
-      it.checkStatus();
-    }
-    return n;
-  }
-
-  /** Live SST bytes of the data and expiry column families. */
-  long sstBytes() {
-    return call(
-        "reading sst size",
-        () ->
-            handles.db.getLongProperty(handles.data, "rocksdb.total-sst-files-size")
-                + handles.db.getLongProperty(handles.expiry, "rocksdb.total-sst-files-size"));
-  }
-
-  /** Flushes the memtables to SST files. */
-  void flush() {
-    call(
-        "flushing",
-        () -> {
-          try (FlushOptions options = new FlushOptions().setWaitForFlush(true)) {
-            handles.db.flush(options, List.of(handles.data, handles.expiry));
-          }
-          return null;
-        });
+  /** The registry of open iterators, for {@code RocksDiagnostics} (tests). */
+  TrackedIterator.Registry iterators() {
+    return iterators;
   }
 }

@@ -16,7 +16,8 @@ public final class RocksKvStores {
    * Opens the store in {@code dataDir}, creating the directory and an empty store if they do not
    * exist.
    *
-   * @param clock the time source for expiry decisions
+   * @param clock the time source for expiry decisions and sweeps: the server's {@link
+   *     dev.flarekv.storage.clock.KvClock}, or any {@code InstantSource} in tests
    * @throws StoreException with a one-line message naming the directory if it cannot be used (not a
    *     directory, not writable, damaged, locked by another process)
    */

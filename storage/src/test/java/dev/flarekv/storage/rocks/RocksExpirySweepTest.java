@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.model.NamespaceRef;
+import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreConfig;
 import dev.flarekv.storage.expiry.ExpirySweeper;
 import dev.flarekv.storage.testkit.MutableClock;
@@ -30,18 +31,22 @@ class RocksExpirySweepTest {
 
   @TempDir Path dir;
   private final MutableClock clock = MutableClock.atSeconds(START);
-  private RocksKvStore store;
+  private KvStore store;
   private NamespaceRef ns;
 
   @BeforeEach
   void open() {
-    store = (RocksKvStore) RocksKvStores.open(dir, StoreConfig.defaults(), clock);
+    store = RocksKvStores.open(dir, StoreConfig.defaults(), clock);
     ns = store.createNamespace(ACCOUNT, "expiring").ref();
   }
 
   @AfterEach
   void close() {
     store.close();
+  }
+
+  private RocksDiagnostics rocks() {
+    return RocksDiagnostics.of(store);
   }
 
   private static String key(int i) {
@@ -69,10 +74,10 @@ class RocksExpirySweepTest {
   void sweep_removes100kExpiredRecords_keepsRewrittenOnes_andShrinksDisk() throws Exception {
     putExpiringKeys();
     store.put(ns, new KvEntry("forever", new byte[] {1}, null, 0));
-    store.flush();
-    long sstBefore = store.sstBytes();
-    assertThat(store.rawDataCount()).isEqualTo(KEYS + 1);
-    assertThat(store.rawIndexCount()).isEqualTo(KEYS);
+    rocks().flush();
+    long sstBefore = rocks().sstBytes();
+    assertThat(rocks().rawDataCount()).isEqualTo(KEYS + 1);
+    assertThat(rocks().rawIndexCount()).isEqualTo(KEYS);
 
     clock.advanceSeconds(60 + SPREAD_SECONDS);
     assertThat(store.list(ns, "key-", null, 10).keys()).isEmpty();
@@ -103,9 +108,9 @@ class RocksExpirySweepTest {
     }
 
     int survivors = 1 + 2 + rewritten.size();
-    assertThat(store.rawDataCount()).isEqualTo(survivors);
+    assertThat(rocks().rawDataCount()).isEqualTo(survivors);
     // Stale and processed index entries are gone; only the later expiration is still indexed.
-    assertThat(store.rawIndexCount()).isEqualTo(1);
+    assertThat(rocks().rawIndexCount()).isEqualTo(1);
     assertThat(10_000 + swept).isBetween((long) KEYS - 2 - rewritten.size(), (long) KEYS - 2);
     assertThat(store.get(ns, key(lastExpiring)).orElseThrow().expires()).isFalse();
     assertThat(store.get(ns, key(2 * SPREAD_SECONDS - 1)).orElseThrow().expiration())
@@ -114,10 +119,10 @@ class RocksExpirySweepTest {
     assertThat(store.sweepExpired(10_000)).isZero();
 
     // Compaction ran over the swept ranges: the SST files lost (almost) all of the dead records.
-    store.flush();
-    long sstAfter = store.sstBytes();
+    rocks().flush();
+    long sstAfter = rocks().sstBytes();
     assertThat(sstAfter).isLessThan(sstBefore / 4);
-    assertThat(store.openIteratorCount()).isZero();
+    assertThat(rocks().openIteratorCount()).isZero();
   }
 
   @Test
@@ -127,10 +132,10 @@ class RocksExpirySweepTest {
     }
     clock.advanceSeconds(60);
     assertThat(store.sweepExpired(300)).isEqualTo(300);
-    assertThat(store.rawDataCount()).isEqualTo(700);
+    assertThat(rocks().rawDataCount()).isEqualTo(700);
     assertThat(store.sweepExpired(0)).isZero();
     assertThat(store.sweepExpired(1_000)).isEqualTo(700);
-    assertThat(store.rawIndexCount()).isZero();
+    assertThat(rocks().rawIndexCount()).isZero();
   }
 
   @Test
@@ -138,19 +143,19 @@ class RocksExpirySweepTest {
     store.put(ns, new KvEntry("k", new byte[0], null, START + 60));
     store.deleteNamespace(ns);
     clock.advanceSeconds(60);
-    assertThat(store.rawIndexCount()).isOne();
+    assertThat(rocks().rawIndexCount()).isOne();
     assertThat(store.sweepExpired(10)).isZero();
-    assertThat(store.rawIndexCount()).isZero();
+    assertThat(rocks().rawIndexCount()).isZero();
   }
 
   @Test
   void sweep_afterRestart_findsIndexOnDisk() {
     store.put(ns, new KvEntry("k", new byte[0], null, START + 60));
     store.close();
-    store = (RocksKvStore) RocksKvStores.open(dir, StoreConfig.defaults(), clock);
+    store = RocksKvStores.open(dir, StoreConfig.defaults(), clock);
     clock.advanceSeconds(60);
     assertThat(store.sweepExpired(10)).isOne();
-    assertThat(store.rawDataCount()).isZero();
+    assertThat(rocks().rawDataCount()).isZero();
   }
 
   @Test
@@ -167,10 +172,10 @@ class RocksExpirySweepTest {
     int[] deleted = new int[20];
     for (int round = 0; round < 20; round++) {
       int r = round;
-      skipped[r] = store.deletesSkippedBy(() -> deleted[r] = store.sweepExpired(1_000));
+      skipped[r] = rocks().deletesSkippedBy(() -> deleted[r] = store.sweepExpired(1_000));
     }
     assertThat(deleted).containsOnly(1_000);
-    assertThat(store.rawDataCount()).isZero();
+    assertThat(rocks().rawDataCount()).isZero();
     // The seek lands on the last deleted entry: at most a chunk's worth, never the earlier rounds'.
     for (int round = 1; round < 20; round++) {
       assertThat(skipped[round]).as("tombstones skipped in round %d", round).isLessThan(300);
@@ -188,8 +193,8 @@ class RocksExpirySweepTest {
     store.put(ns, new KvEntry("a-early", new byte[0], null, START + 60));
     store.put(ns, new KvEntry(key(0), new byte[0], null, START + 120));
     assertThat(store.sweepExpired(10)).isEqualTo(2);
-    assertThat(store.rawDataCount()).isZero();
-    assertThat(store.rawIndexCount()).isZero();
+    assertThat(rocks().rawDataCount()).isZero();
+    assertThat(rocks().rawIndexCount()).isZero();
   }
 
   @Test
@@ -211,17 +216,20 @@ class RocksExpirySweepTest {
                 }
               });
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      Thread.sleep(20);
+      // the sweep is under way once it holds its iterator on the expiry index
+      while (store.openIterators() == 0 && !sweeping.isDone()) {
+        Thread.onSpinWait();
+      }
       store.close();
       partial = sweeping.get(10, TimeUnit.SECONDS);
     } finally {
       sweeperThread.shutdownNow();
     }
     assertThat(partial).isLessThan(KEYS);
-    store = (RocksKvStore) RocksKvStores.open(dir, StoreConfig.defaults(), clock);
-    assertThat(store.rawDataCount()).isEqualTo(KEYS - partial);
+    store = RocksKvStores.open(dir, StoreConfig.defaults(), clock);
+    assertThat(rocks().rawDataCount()).isEqualTo(KEYS - partial);
     assertThat(store.sweepExpired(KEYS)).isEqualTo(KEYS - partial);
-    assertThat(store.rawDataCount()).isZero();
+    assertThat(rocks().rawDataCount()).isZero();
   }
 
   @Test
@@ -232,7 +240,7 @@ class RocksExpirySweepTest {
     for (int i = 0; i < 50; i++) {
       store.close(); // the first frees the sweep's native options; later ones must not touch them
     }
-    store = (RocksKvStore) RocksKvStores.open(dir, StoreConfig.defaults(), clock);
-    assertThat(store.rawDataCount()).isZero();
+    store = RocksKvStores.open(dir, StoreConfig.defaults(), clock);
+    assertThat(rocks().rawDataCount()).isZero();
   }
 }

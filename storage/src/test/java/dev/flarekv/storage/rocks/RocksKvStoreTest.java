@@ -37,11 +37,11 @@ class RocksKvStoreTest extends KvStoreContractTest {
 
   @Override
   protected long rawRecordCount(KvStore store) {
-    return ((RocksKvStore) store).rawDataCount();
+    return RocksDiagnostics.of(store).rawDataCount();
   }
 
-  private RocksKvStore rocks() {
-    return (RocksKvStore) store;
+  private RocksDiagnostics rocks() {
+    return RocksDiagnostics.of(store);
   }
 
   private void reopen() {

@@ -1,11 +1,11 @@
 package dev.flarekv.storage.testkit;
 
+import dev.flarekv.storage.clock.KvClock;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A settable {@link InstantSource} for tests; thread-safe. */
-public final class MutableClock implements InstantSource {
+/** A settable {@link KvClock} for tests; thread-safe. */
+public final class MutableClock implements KvClock {
   private final AtomicLong millis;
 
   public MutableClock(long millis) {
