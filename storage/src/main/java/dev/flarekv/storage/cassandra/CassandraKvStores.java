@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreException;
+import dev.flarekv.storage.clock.KvClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -42,7 +43,7 @@ public final class CassandraKvStores {
    * {@code cassandra.nodes.}; docs/cassandra.md lists them.
    */
   public static KvStore open(CassandraConfig config, InstantSource clock, MeterRegistry registry) {
-    return open(config, clock, InstantSource.system(), registry);
+    return open(config, clock, KvClock.system(), registry);
   }
 
   /**
