@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 7's figures: `flarekv-bench load` read and session on the binding surface, for one flarekv
+# Scale-out figures: `flarekv-bench load` read and session on the binding surface, for one flarekv
 # front end on RocksDB versus two front ends over a 3-node Cassandra cluster, on this machine.
 #
 #   benchmarks/scaleout.sh [--duration 20s] [--connections 16] [--cassandra-warmup 60s] [--name NAME]

@@ -292,7 +292,7 @@ describe("cloudflare SDK 7.3.0 against flarekv", { timeout: 20 * 60_000 }, () =>
     });
   });
 
-  describe("validation (kv-semantics §13/§15) as the SDK sees it", () => {
+  describe("validation (docs/kv-semantics.md §13/§15) as the SDK sees it", () => {
     let namespace_id;
     before(async () => {
       namespace_id = (await cf.kv.namespaces.create({ account_id, title: "sdk-validation" })).id;

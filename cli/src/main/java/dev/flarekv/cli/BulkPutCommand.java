@@ -177,7 +177,8 @@ class BulkPutCommand extends LeafCommand {
 
   /**
    * wrangler's {@code isKVKeyValue}; with {@code anyMetadata}, metadata may also be a bare string,
-   * number or boolean, as the API accepts (kv-semantics M1) and {@code flarekv export} writes.
+   * number or boolean, as the API accepts (docs/kv-semantics.md M1) and {@code flarekv export}
+   * writes.
    */
   static boolean isKeyValue(JsonNode item, boolean anyMetadata) {
     if (!item.isObject() || !item.path("key").isTextual() || !item.path("value").isTextual()) {

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 /**
  * How a key or bulk command names its namespace: exactly one of {@code --namespace-id} and {@code
  * --binding}, the latter resolved through the wrangler config's {@code kv_namespaces} (with {@code
- * --preview} choosing {@code preview_id}), exactly as wrangler resolves them (client-traces.md
- * §1.2).
+ * --preview} choosing {@code preview_id}), exactly as wrangler resolves them (docs/kv-semantics.md
+ * CLI1).
  */
 final class NamespaceOptions {
   @ArgGroup(exclusive = true, multiplicity = "1")

@@ -80,7 +80,7 @@ class ExportImportTest {
           now + 3600,
           null);
       a.putValue(source, "expiring", "e".getBytes(StandardCharsets.UTF_8), null, now + 7200, null);
-      // metadata may be any JSON value (kv-semantics M1), not only an object
+      // metadata may be any JSON value (docs/kv-semantics.md M1), not only an object
       a.putValue(source, "meta-string", new byte[] {'s'}, "\"just text\"", null, null);
       a.putValue(source, "meta-number", new byte[] {'n'}, "42.5", null, null);
       a.putValue(source, "meta-bool", new byte[] {'b'}, "true", null, null);

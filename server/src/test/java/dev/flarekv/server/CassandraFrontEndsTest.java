@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7: two flarekv servers over one Cassandra keyspace behave as one KV, on the REST and the
- * binding surface (cluster: see CassandraTestCluster in the storage test-jar).
+ * Two flarekv servers over one Cassandra keyspace behave as one KV, on the REST and the binding
+ * surface (cluster: see CassandraTestCluster in the storage test-jar).
  */
 class CassandraFrontEndsTest {
   @TempDir Path dirA;

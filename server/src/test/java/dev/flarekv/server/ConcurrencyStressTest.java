@@ -36,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Concurrent put / delete / bulk put / bulk delete / list with the expiry sweeper running every few
- * milliseconds and the clock racing ahead (issue 5, item 4), on one RocksDB store behind a real
- * server.
+ * milliseconds and the clock racing ahead, on one RocksDB store behind a real server.
  *
  * <p>How "last write" is made well-defined: keys {@code k0000..k1199} interleave in sort order;
  * every third one is <em>stable</em> (written once before the run, never touched), each of the

@@ -38,11 +38,10 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Hostile HTTP against a real server (REST and binding listeners) running in the test JVM (issue 5,
- * item 3): malformed request lines, oversized and malformed headers, bodies over the limits with
- * and without {@code Content-Length}, endless chunked bodies, idle connections, invalid
- * percent-encoding and UTF-8, deeply nested JSON, 10,001-item bulks, and hostile numbers in every
- * numeric parameter.
+ * Hostile HTTP against a real server (REST and binding listeners) running in the test JVM:
+ * malformed request lines, oversized and malformed headers, bodies over the limits with and without
+ * {@code Content-Length}, endless chunked bodies, idle connections, invalid percent-encoding and
+ * UTF-8, deeply nested JSON, 10,001-item bulks, and hostile numbers in every numeric parameter.
  *
  * <p>Every input must be answered with a 4xx (an error envelope on REST, a text body and a reason
  * phrase on the binding listener), or accepted with a 2xx when it happens to be valid, or the

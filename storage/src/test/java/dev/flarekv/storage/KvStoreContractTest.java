@@ -33,8 +33,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The behaviour every {@link KvStore} engine must show: the storage rules of kv-semantics.md §1-§9.
- * Subclasses provide the engine. The clock stands at 1000 s, as in Miniflare's tests.
+ * The behaviour every {@link KvStore} engine must show: the storage rules of docs/kv-semantics.md
+ * §1-§9. Subclasses provide the engine. The clock stands at 1000 s, as in Miniflare's tests.
  */
 public abstract class KvStoreContractTest {
   protected static final String ACCOUNT = "0123456789abcdef0123456789abcdef";

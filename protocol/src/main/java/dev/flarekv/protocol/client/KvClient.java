@@ -33,7 +33,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A small blocking client of flarekv's Cloudflare-compatible REST API (kv-semantics.md section 11).
+ * A small blocking client of flarekv's Cloudflare-compatible REST API (docs/kv-semantics.md §11).
  * Thread-safe.
  *
  * <p>Failures: a non-2xx answer becomes a {@link KvException} whose {@link ErrorCode} matches the

@@ -5,7 +5,7 @@ package dev.flarekv.protocol.error;
  * code ({@code errors[].code}) that flarekv answers with. Nothing else in the code base knows these
  * numbers.
  *
- * <p>Codes 10009, 10013, 10014 are verified against Cloudflare clients (kv-semantics.md §12).
+ * <p>Codes 10009, 10013, 10014 are verified against Cloudflare clients (docs/kv-semantics.md §12).
  * Request-validation failures use 10001 as Miniflare's REST emulation does; the HTTP status of a
  * validation failure follows Miniflare's KV gateway (414 key too long, 413 too large, 400 else).
  */

@@ -1,7 +1,7 @@
 package dev.flarekv.protocol.validation;
 
 /**
- * The numeric limits of Cloudflare Workers KV that flarekv enforces (kv-semantics.md sections 1-9).
+ * The numeric limits of Cloudflare Workers KV that flarekv enforces (docs/kv-semantics.md §1-§9).
  * Every number lives here once; the unit is part of each name.
  */
 public final class KvLimits {

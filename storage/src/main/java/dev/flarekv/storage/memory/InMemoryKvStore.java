@@ -35,14 +35,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * contract tests and by server tests that do not care about persistence.
  *
  * <p>Keys are held as UTF-8 bytes in a skip list ordered by unsigned byte comparison, the same
- * order as RocksDB's bytewise comparator (kv-semantics L1). Each namespace has a read-write lock:
- * single-key operations and reads take the read side, bulk writes and namespace deletion take the
- * write side, so a bulk write is seen whole or not at all. Expired entries are hidden on read and
- * removed by {@link #sweepExpired} through an expiry index ordered by expiration.
+ * order as RocksDB's bytewise comparator (docs/kv-semantics.md L1). Each namespace has a read-write
+ * lock: single-key operations and reads take the read side, bulk writes and namespace deletion take
+ * the write side, so a bulk write is seen whole or not at all. Expired entries are hidden on read
+ * and removed by {@link #sweepExpired} through an expiry index ordered by expiration.
  */
 public final class InMemoryKvStore implements KvStore {
 
-  /** kv-semantics N4. */
+  /** docs/kv-semantics.md N4: at most 1,000 namespaces per account. */
   static final int MAX_NAMESPACES_PER_ACCOUNT =
       dev.flarekv.protocol.validation.KvLimits.MAX_NAMESPACES;
 

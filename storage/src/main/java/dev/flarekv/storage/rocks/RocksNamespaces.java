@@ -28,7 +28,7 @@ import org.rocksdb.WriteBatch;
  * utf8(title)}.
  */
 final class RocksNamespaces {
-  /** kv-semantics N4. */
+  /** docs/kv-semantics.md N4: at most 1,000 namespaces per account. */
   static final int MAX_NAMESPACES_PER_ACCOUNT =
       dev.flarekv.protocol.validation.KvLimits.MAX_NAMESPACES;
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 7's failure case: replication factor 3, one node stopped, reads and writes keep working at
+ * The failover case: replication factor 3, one node stopped, reads and writes keep working at
  * QUORUM; then the node comes back and the seed (first contact point) goes down instead.
  *
  * <p>Starts its own 3-node cluster on 127.0.0.11-13 (run dir {@code .flarekv/cassandra-failover}),
