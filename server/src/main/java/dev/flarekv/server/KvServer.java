@@ -4,7 +4,6 @@ import dev.flarekv.server.admin.AdminDispatcher;
 import dev.flarekv.server.admin.AdminFile;
 import dev.flarekv.server.api.AccountEndpoint;
 import dev.flarekv.server.api.BulkEndpoint;
-import dev.flarekv.server.api.NamespacesEndpoint;
 import dev.flarekv.server.api.RestApi;
 import dev.flarekv.server.api.ValuesEndpoint;
 import dev.flarekv.server.auth.TokenAuthenticator;
@@ -132,7 +131,6 @@ public final class KvServer implements AutoCloseable {
     KvExecutor executor = new KvExecutor(store);
     RestApi api =
         new RestApi(
-            new NamespacesEndpoint(store),
             new ValuesEndpoint(clock),
             new BulkEndpoint(clock),
             new AccountEndpoint(config.accountId(), auth));

@@ -22,17 +22,11 @@ public final class RestApi {
   /** Path prefix of the API. */
   public static final String PREFIX = "/client/v4";
 
-  private final NamespacesEndpoint namespaces;
   private final ValuesEndpoint values;
   private final BulkEndpoint bulk;
   private final AccountEndpoint account;
 
-  public RestApi(
-      NamespacesEndpoint namespaces,
-      ValuesEndpoint values,
-      BulkEndpoint bulk,
-      AccountEndpoint account) {
-    this.namespaces = namespaces;
+  public RestApi(ValuesEndpoint values, BulkEndpoint bulk, AccountEndpoint account) {
     this.values = values;
     this.bulk = bulk;
     this.account = account;
@@ -73,9 +67,9 @@ public final class RestApi {
     KvOperation parse(ApiRequest request, Origin origin);
   }
 
-  /** A route whose work the pipeline runs as given (a namespace or account request). */
-  private static Call call(NamespaceRef ns, Function<ApiRequest, ApiReply> endpoint) {
-    return (r, o) -> KvOperation.call(o, ns, () -> endpoint.apply(r));
+  /** A route whose work does not reach the store, run as given (an account request). */
+  private static Call call(Function<ApiRequest, ApiReply> endpoint) {
+    return (r, o) -> KvOperation.call(o, () -> endpoint.apply(r));
   }
 
   /**
@@ -94,6 +88,17 @@ public final class RestApi {
     } catch (KvException e) {
       return new Route(t.name, null, limit, null, null, e);
     }
+  }
+
+  /**
+   * The body limit of {@link #match}'s route, from the route table alone: no id is decoded and no
+   * call is built, so the head's limit costs a path split (nothing at all for a read).
+   */
+  public static BodyLimit limit(HttpMethod m, String rawPath, boolean multipart) {
+    if (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD)) {
+      return BodyLimit.NONE;
+    }
+    return Template.of(segments(rawPath)).limit(m, multipart);
   }
 
   /** The route templates, told apart by the path's shape alone (no id checked). */
@@ -187,13 +192,13 @@ public final class RestApi {
   private Route route(HttpMethod m, String rawPath, List<String> s, Template t, BodyLimit limit) {
     switch (t) {
       case USER:
-        return only(m, HttpMethod.GET, t, limit, call(null, account::user));
+        return only(m, HttpMethod.GET, t, limit, call(account::user));
       case VERIFY:
-        return only(m, HttpMethod.GET, t, limit, call(null, account::verifyToken));
+        return only(m, HttpMethod.GET, t, limit, call(account::verifyToken));
       case MEMBERSHIPS:
-        return only(m, HttpMethod.GET, t, limit, call(null, account::memberships));
+        return only(m, HttpMethod.GET, t, limit, call(account::memberships));
       case ACCOUNTS:
-        return only(m, HttpMethod.GET, t, limit, call(null, account::accounts));
+        return only(m, HttpMethod.GET, t, limit, call(account::accounts));
       default:
         break;
     }
@@ -218,10 +223,10 @@ public final class RestApi {
       HttpMethod m, String rawPath, List<String> s, Template t, BodyLimit limit, String accountId) {
     if (t == Template.NAMESPACES) {
       if (m.equals(HttpMethod.GET)) {
-        return route(t, accountId, limit, call(null, r -> namespaces.list(accountId, r)));
+        return route(t, accountId, limit, (r, o) -> NamespacesEndpoint.list(o, accountId, r));
       }
       if (m.equals(HttpMethod.POST)) {
-        return route(t, accountId, limit, call(null, r -> namespaces.create(accountId, r)));
+        return route(t, accountId, limit, (r, o) -> NamespacesEndpoint.create(o, accountId, r));
       }
       throw methodNotAllowed(m);
     }
@@ -233,13 +238,15 @@ public final class RestApi {
     switch (t) {
       case NAMESPACE:
         if (m.equals(HttpMethod.GET)) {
-          return route(t, accountId, limit, call(ns, r -> namespaces.get(ns)));
+          return route(
+              t, accountId, limit, (r, o) -> KvOperation.ofNamespace(Kind.NAMESPACE_GET, o, ns));
         }
         if (m.equals(HttpMethod.PUT)) {
-          return route(t, accountId, limit, call(ns, r -> namespaces.rename(ns, r)));
+          return route(t, accountId, limit, (r, o) -> NamespacesEndpoint.rename(o, ns, r));
         }
         if (m.equals(HttpMethod.DELETE)) {
-          return route(t, accountId, limit, call(ns, r -> namespaces.delete(ns)));
+          return route(
+              t, accountId, limit, (r, o) -> KvOperation.ofNamespace(Kind.NAMESPACE_DELETE, o, ns));
         }
         throw methodNotAllowed(m);
       case KEYS:

@@ -4,6 +4,7 @@ import dev.flarekv.server.http.KvErrorMapper;
 import dev.flarekv.server.pipeline.KvOperation;
 import dev.flarekv.server.pipeline.KvResult;
 import dev.flarekv.server.pipeline.KvSurface;
+import java.util.Map;
 
 /**
  * How the REST API answers: Cloudflare's envelope around results and errors, raw bytes for a value
@@ -20,7 +21,7 @@ public final class RestSurface implements KvSurface {
         return ValuesEndpoint.metadata(result.entry());
       case PUT:
       case DELETE:
-        return ApiReply.ok(java.util.Map.of());
+        return ApiReply.ok(Map.of());
       case LIST:
         return KeysEndpoint.render(result.page());
       case BULK_GET:
@@ -28,6 +29,14 @@ public final class RestSurface implements KvSurface {
       case BULK_PUT:
       case BULK_DELETE:
         return BulkEndpoint.done(result.count());
+      case NAMESPACE_LIST:
+        return NamespacesEndpoint.page(op.namespaceQuery(), result.namespaces());
+      case NAMESPACE_CREATE:
+      case NAMESPACE_GET:
+      case NAMESPACE_RENAME:
+        return NamespacesEndpoint.namespace(result.namespace());
+      case NAMESPACE_DELETE:
+        return ApiReply.ok(null);
       case CALL:
         return result.reply();
       default:

@@ -136,7 +136,7 @@ public final class BindingDispatcher implements Dispatcher {
         }
         throw ErrorCode.METHOD_NOT_ALLOWED.exception("Method Not Allowed");
       default:
-        return KvOperation.call(origin, null, () -> BindingSurface.text(404, null, "Not Found"));
+        return KvOperation.call(origin, () -> BindingSurface.text(404, null, "Not Found"));
     }
   }
 

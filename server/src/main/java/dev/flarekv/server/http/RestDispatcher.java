@@ -6,6 +6,7 @@ import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.json.KvJson;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
+import dev.flarekv.server.api.BodyLimit;
 import dev.flarekv.server.api.RestApi;
 import dev.flarekv.server.api.RestSurface;
 import dev.flarekv.server.auth.Principal;
@@ -164,12 +165,16 @@ public final class RestDispatcher implements Dispatcher {
             && isMultipart(request.header(HttpHeaderNames.CONTENT_TYPE.toString())));
   }
 
-  /** The route decided from the head, as {@link #dispatch} decides it. */
-  private RestApi.Route route(HttpRequest head) {
+  /** The body limit of the route {@link #dispatch} will take, from the head. */
+  private static BodyLimit limit(HttpRequest head) {
+    HttpMethod method = head.method();
+    if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
+      return BodyLimit.NONE;
+    }
     String uri = head.uri();
     int q = uri.indexOf('?');
-    return api.match(
-        head.method(),
+    return RestApi.limit(
+        method,
         q < 0 ? uri : uri.substring(0, q),
         isMultipart(head.headers().get(HttpHeaderNames.CONTENT_TYPE)));
   }
@@ -177,18 +182,18 @@ public final class RestDispatcher implements Dispatcher {
   /** The route's limit (see {@link dev.flarekv.server.api.BodyLimit}). */
   @Override
   public long bodyLimit(HttpRequest head) {
-    return route(head).limit().bytes();
+    return limit(head).bytes();
   }
 
   @Override
   public int bodyWeight(HttpRequest head) {
-    return route(head).limit().weight();
+    return limit(head).weight();
   }
 
   /** A raw value over the limit is reported as Miniflare does: with the value's length. */
   @Override
   public ApiReply oversized(HttpRequest head, long length) {
-    return error(route(head).limit().exceeded(length));
+    return error(limit(head).exceeded(length));
   }
 
   private static boolean isMultipart(String type) {

@@ -1,9 +1,12 @@
 package dev.flarekv.server.pipeline;
 
+import dev.flarekv.protocol.model.Namespace;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.server.pipeline.KvOperation.ListQuery;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.ReadAttempt;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The end of the pipeline: the one place an operation of either surface reaches the {@link
@@ -43,10 +46,23 @@ public final class KvExecutor {
         return KvResult.of(BulkValues.read(store, ns, op.bulkRead()));
       case BULK_PUT:
         store.putAll(ns, op.entries());
-        return KvResult.count(op.entries().size());
+        return KvResult.of(op.entries().size());
       case BULK_DELETE:
         store.deleteAll(ns, op.keys());
-        return KvResult.count(op.keys().size());
+        return KvResult.of(op.keys().size());
+      case NAMESPACE_LIST:
+        List<Namespace> all = new ArrayList<>(store.namespaces(op.namespaceQuery().accountId()));
+        all.sort(op.namespaceQuery().order());
+        return KvResult.of(all);
+      case NAMESPACE_CREATE:
+        return KvResult.of(store.createNamespace(ns.accountId(), op.title()));
+      case NAMESPACE_GET:
+        return KvResult.of(store.namespace(ns));
+      case NAMESPACE_RENAME:
+        return KvResult.of(store.renameNamespace(ns, op.title()));
+      case NAMESPACE_DELETE:
+        store.deleteNamespace(ns);
+        return KvResult.DONE;
       case CALL:
         return KvResult.of(op.call().run());
       case REJECTED:

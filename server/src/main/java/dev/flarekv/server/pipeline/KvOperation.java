@@ -1,10 +1,12 @@
 package dev.flarekv.server.pipeline;
 
 import dev.flarekv.protocol.model.KvEntry;
+import dev.flarekv.protocol.model.Namespace;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.auth.Principal;
 import io.netty.handler.codec.http.HttpMethod;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -35,7 +37,17 @@ public final class KvOperation {
     BULK_PUT,
     /** Delete many values. */
     BULK_DELETE,
-    /** A request the pipeline runs as given: namespace and account routes of the REST API. */
+    /** List an account's namespaces. */
+    NAMESPACE_LIST,
+    /** Create a namespace. */
+    NAMESPACE_CREATE,
+    /** Read a namespace. */
+    NAMESPACE_GET,
+    /** Rename a namespace. */
+    NAMESPACE_RENAME,
+    /** Delete a namespace and its keys. */
+    NAMESPACE_DELETE,
+    /** A request that does not reach the store, run as given: the REST API's account routes. */
     CALL,
     /** A request refused while parsing; its failure is its answer. */
     REJECTED
@@ -62,6 +74,13 @@ public final class KvOperation {
    * @param withMetadata whether each value comes with its metadata and expiration
    */
   public record BulkRead(Set<String> keys, boolean json, boolean withMetadata) {}
+
+  /**
+   * The arguments of a {@link Kind#NAMESPACE_LIST}: one page of the account's namespaces in {@code
+   * order}.
+   */
+  public record NamespaceQuery(
+      String accountId, int page, int perPage, Comparator<Namespace> order) {}
 
   /** The body of a {@link Kind#CALL}. */
   @FunctionalInterface
@@ -114,11 +133,34 @@ public final class KvOperation {
     return new KvOperation(Kind.BULK_DELETE, origin, ns, List.copyOf(keys));
   }
 
+  public static KvOperation namespaceList(Origin origin, NamespaceQuery query) {
+    return new KvOperation(Kind.NAMESPACE_LIST, origin, null, query);
+  }
+
   /**
-   * @param ns the namespace the call concerns, or null
+   * @param title the new namespace's title, validated
    */
-  public static KvOperation call(Origin origin, NamespaceRef ns, Call call) {
-    return new KvOperation(Kind.CALL, origin, ns, call);
+  public static KvOperation namespaceCreate(Origin origin, String accountId, String title) {
+    return new KvOperation(Kind.NAMESPACE_CREATE, origin, new NamespaceRef(accountId, ""), title);
+  }
+
+  /** {@link Kind#NAMESPACE_GET} or {@link Kind#NAMESPACE_DELETE}. */
+  public static KvOperation ofNamespace(Kind kind, Origin origin, NamespaceRef ns) {
+    if (kind != Kind.NAMESPACE_GET && kind != Kind.NAMESPACE_DELETE) {
+      throw new IllegalArgumentException("not a namespace kind: " + kind);
+    }
+    return new KvOperation(kind, origin, ns, null);
+  }
+
+  /**
+   * @param title the new title, validated
+   */
+  public static KvOperation namespaceRename(Origin origin, NamespaceRef ns, String title) {
+    return new KvOperation(Kind.NAMESPACE_RENAME, origin, ns, title);
+  }
+
+  public static KvOperation call(Origin origin, Call call) {
+    return new KvOperation(Kind.CALL, origin, null, call);
   }
 
   public static KvOperation rejected(Origin origin, Throwable failure) {
@@ -133,7 +175,10 @@ public final class KvOperation {
     return origin;
   }
 
-  /** The namespace, null for {@link Kind#REJECTED} and for calls outside one. */
+  /**
+   * The namespace: for {@link Kind#NAMESPACE_CREATE} only its account (the id is empty); null for
+   * {@link Kind#NAMESPACE_LIST}, {@link Kind#CALL} and {@link Kind#REJECTED}.
+   */
   public NamespaceRef namespace() {
     return namespace;
   }
@@ -170,6 +215,16 @@ public final class KvOperation {
   @SuppressWarnings("unchecked")
   public List<String> keys() {
     return (List<String>) args(Kind.BULK_DELETE);
+  }
+
+  /** The title of a {@link Kind#NAMESPACE_CREATE} or {@link Kind#NAMESPACE_RENAME}. */
+  public String title() {
+    return (String) args(Kind.NAMESPACE_CREATE, Kind.NAMESPACE_RENAME);
+  }
+
+  /** The query of a {@link Kind#NAMESPACE_LIST}. */
+  public NamespaceQuery namespaceQuery() {
+    return (NamespaceQuery) args(Kind.NAMESPACE_LIST);
   }
 
   /** The body of a {@link Kind#CALL}. */
