@@ -4,8 +4,6 @@ import dev.flarekv.server.admin.AdminDispatcher;
 import dev.flarekv.server.admin.AdminFile;
 import dev.flarekv.server.api.AccountEndpoint;
 import dev.flarekv.server.api.BulkEndpoint;
-import dev.flarekv.server.api.KeysEndpoint;
-import dev.flarekv.server.api.NamespacesEndpoint;
 import dev.flarekv.server.api.RestApi;
 import dev.flarekv.server.api.ValuesEndpoint;
 import dev.flarekv.server.auth.TokenAuthenticator;
@@ -16,6 +14,7 @@ import dev.flarekv.server.http.ConnectionTracker;
 import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvServerInitializer;
 import dev.flarekv.server.http.RestDispatcher;
+import dev.flarekv.server.pipeline.KvExecutor;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreConfig;
 import dev.flarekv.storage.cassandra.CassandraKvStores;
@@ -129,21 +128,19 @@ public final class KvServer implements AutoCloseable {
                     "flarekv.sweep.busy-share", String.valueOf(ExpirySweeper.DEFAULT_BUSY_SHARE))),
             Boolean.parseBoolean(System.getProperty("flarekv.sweep.idle-priority", "true")));
     this.storageExecutor = storageExecutor(config.storageThreads());
-    BulkEndpoint bulk = new BulkEndpoint(store, clock);
+    KvExecutor executor = new KvExecutor(store);
     RestApi api =
         new RestApi(
-            new NamespacesEndpoint(store),
-            new KeysEndpoint(store),
-            new ValuesEndpoint(store, clock),
-            bulk,
+            new ValuesEndpoint(clock),
+            new BulkEndpoint(clock),
             new AccountEndpoint(config.accountId(), auth));
     RestDispatcher dispatcher =
-        new RestDispatcher(api, auth, registry, () -> ready, store::degradedReason);
+        new RestDispatcher(api, executor, auth, registry, () -> ready, store::degradedReason);
     BindingDispatcher binding =
         new BindingDispatcher(
             store,
             clock,
-            bulk,
+            executor,
             auth,
             new NamespaceResolver(store, config.accountId(), config.bindingNamespace()),
             registry);

@@ -2,6 +2,7 @@ package dev.flarekv.server.api;
 
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.validation.KvValidator;
+import dev.flarekv.server.pipeline.KvOperation;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -14,18 +15,70 @@ import java.util.Map;
  * segments, the decoded query and the body. The body buffer belongs to the request handler, which
  * releases it after the endpoint returns; endpoints must copy what they keep.
  *
- * @param method the HTTP method
- * @param rawPath the path exactly as on the request line, without query
- * @param query form-decoded query parameters (the first value of each name wins)
- * @param headers the request headers
- * @param body the request body, possibly empty
+ * <p>It may also carry what the event loop already made of it ({@link #parsed}): a memory-only read
+ * that declined leaves its checked operation here, so the blocking retry does not authenticate and
+ * validate again.
  */
-public record ApiRequest(
-    HttpMethod method,
-    String rawPath,
-    Map<String, String> query,
-    HttpHeaders headers,
-    ByteBuf body) {
+public final class ApiRequest {
+  private final HttpMethod method;
+  private final String rawPath;
+  private final Map<String, String> query;
+  private final HttpHeaders headers;
+  private final ByteBuf body;
+  private KvOperation parsed;
+
+  /**
+   * @param method the HTTP method
+   * @param rawPath the path exactly as on the request line, without query
+   * @param query form-decoded query parameters (the first value of each name wins)
+   * @param headers the request headers
+   * @param body the request body, possibly empty
+   */
+  public ApiRequest(
+      HttpMethod method,
+      String rawPath,
+      Map<String, String> query,
+      HttpHeaders headers,
+      ByteBuf body) {
+    this.method = method;
+    this.rawPath = rawPath;
+    this.query = query;
+    this.headers = headers;
+    this.body = body;
+  }
+
+  public HttpMethod method() {
+    return method;
+  }
+
+  public String rawPath() {
+    return rawPath;
+  }
+
+  public Map<String, String> query() {
+    return query;
+  }
+
+  public HttpHeaders headers() {
+    return headers;
+  }
+
+  public ByteBuf body() {
+    return body;
+  }
+
+  /**
+   * The operation the event loop parsed from this request before it handed it to the storage
+   * executor (which the hand-off makes visible there), or null.
+   */
+  public KvOperation parsed() {
+    return parsed;
+  }
+
+  /** Leaves the operation parsed on the event loop for the blocking retry. */
+  public void parsed(KvOperation op) {
+    this.parsed = op;
+  }
 
   /** Splits a request target into raw path and decoded query. */
   public static ApiRequest of(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body) {

@@ -1,7 +1,6 @@
 package dev.flarekv.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
@@ -10,13 +9,11 @@ import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.protocol.validation.KvLimits;
 import dev.flarekv.protocol.validation.KvValidator;
-import dev.flarekv.storage.KvStore;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import dev.flarekv.server.pipeline.KvOperation;
+import dev.flarekv.server.pipeline.KvOperation.Origin;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,18 +22,16 @@ import java.util.Set;
 
 /** A11-A13: bulk write, bulk delete and bulk read. */
 public final class BulkEndpoint {
-  private final KvStore store;
   private final InstantSource clock;
 
-  public BulkEndpoint(KvStore store, InstantSource clock) {
-    this.store = store;
+  public BulkEndpoint(InstantSource clock) {
     this.clock = clock;
   }
 
   /**
    * A11: a JSON array of {@code {key, value, expiration?, expiration_ttl?, metadata?, base64?}}.
    */
-  ApiReply put(NamespaceRef ns, ApiRequest request) {
+  KvOperation put(Origin origin, NamespaceRef ns, ApiRequest request) {
     if (request.body().readableBytes() > KvLimits.MAX_BULK_WRITE_BODY_BYTES) {
       throw ErrorCode.PAYLOAD_TOO_LARGE.exception(
           "Request body of "
@@ -46,14 +41,13 @@ public final class BulkEndpoint {
               + " bytes");
     }
     List<KvEntry> entries = BulkWriteBody.entries(Bodies.jsonBody(request), clock.millis());
-    store.putAll(ns, entries);
-    return ApiReply.ok(result(entries.size()));
+    return KvOperation.bulkPut(origin, ns, entries);
   }
 
   /**
    * A12: a JSON array of key names ({@code POST /bulk/delete} and the older {@code DELETE /bulk}).
    */
-  ApiReply delete(NamespaceRef ns, ApiRequest request) {
+  static KvOperation delete(Origin origin, NamespaceRef ns, ApiRequest request) {
     JsonNode body = Bodies.json(request);
     if (!body.isArray()) {
       throw ErrorCode.INVALID_REQUEST.exception("Request body must be a JSON array of key names");
@@ -74,22 +68,29 @@ public final class BulkEndpoint {
         throw e.errorCode().exception("Bulk item " + i + ": " + e.getMessage());
       }
     }
-    store.deleteAll(ns, keys);
-    return ApiReply.ok(result(keys.size()));
+    return KvOperation.bulkDelete(origin, ns, keys);
   }
 
   /** A13: {@code {keys, type?, withMetadata?}} to {@code {values: {...}}}. */
-  ApiReply get(NamespaceRef ns, ApiRequest request) {
-    return ApiReply.ok(
-        Map.of("values", new RawJson(KvJson.compact(values(ns, Bodies.json(request))))));
+  static KvOperation get(Origin origin, NamespaceRef ns, ApiRequest request) {
+    return KvOperation.bulkGet(origin, ns, read(Bodies.json(request)));
+  }
+
+  /** A13's reply. */
+  static ApiReply values(ObjectNode values) {
+    return ApiReply.ok(Map.of("values", new RawJson(KvJson.compact(values))));
+  }
+
+  /** A11's and A12's reply. */
+  static ApiReply done(int count) {
+    return ApiReply.ok(result(count));
   }
 
   /**
-   * The bulk-get map shared by the REST and binding surfaces: each key to its text, its parsed JSON
-   * ({@code type: "json"}) or {@code {value, metadata, expiration?}} ({@code withMetadata}), and
-   * {@code null} when missing.
+   * The arguments of a bulk read, as both surfaces take them: {@code {keys, type?, withMetadata?,
+   * cacheTtl?}}.
    */
-  public ObjectNode values(NamespaceRef ns, JsonNode body) {
+  public static KvOperation.BulkRead read(JsonNode body) {
     if (!body.isObject()) {
       throw ErrorCode.INVALID_REQUEST.exception("Request body must be a JSON object with keys");
     }
@@ -119,64 +120,7 @@ public final class BulkEndpoint {
       }
       keys.add(KvValidator.validateKey(k.asText()));
     }
-    Map<String, KvEntry> found = store.getAll(ns, keys);
-    long total = 0;
-    ObjectNode out = JsonNodeFactory.instance.objectNode();
-    for (String key : keys) {
-      KvEntry entry = found.get(key);
-      if (entry == null) {
-        out.putNull(key);
-        continue;
-      }
-      total += entry.value().length;
-      if (total > KvLimits.MAX_BULK_GET_SIZE_BYTES) {
-        throw ErrorCode.PAYLOAD_TOO_LARGE.exception(
-            "Total size of request exceeds the limit of 25MB");
-      }
-      JsonNode value = decode(entry.value(), json);
-      if (withMetadata) {
-        ObjectNode wrapped = out.putObject(key);
-        wrapped.set("value", value);
-        wrapped.set(
-            "metadata",
-            entry.metadata() == null
-                ? JsonNodeFactory.instance.nullNode()
-                : KvJson.parse(entry.metadata().getBytes(StandardCharsets.UTF_8)));
-        if (entry.expires()) {
-          wrapped.put("expiration", entry.expiration());
-        }
-      } else {
-        out.set(key, value);
-      }
-    }
-    return out;
-  }
-
-  private static JsonNode decode(byte[] value, boolean json) {
-    String text = utf8(value);
-    if (!json) {
-      return JsonNodeFactory.instance.textNode(text);
-    }
-    try {
-      return KvJson.parse(value);
-    } catch (KvException e) {
-      throw ErrorCode.INVALID_REQUEST.exception(
-          "At least one of the requested keys corresponds to a non-json value");
-    }
-  }
-
-  private static String utf8(byte[] value) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
-    } catch (CharacterCodingException e) {
-      // Binary values are not supported by bulk get; decode leniently like a JS TextDecoder.
-      return new String(value, StandardCharsets.UTF_8);
-    }
+    return new KvOperation.BulkRead(Collections.unmodifiableSet(keys), json, withMetadata);
   }
 
   private static Map<String, Object> result(int count) {

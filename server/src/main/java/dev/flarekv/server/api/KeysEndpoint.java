@@ -6,23 +6,22 @@ import dev.flarekv.protocol.model.KeyInfo;
 import dev.flarekv.protocol.model.KeyPage;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.protocol.validation.KvValidator;
-import dev.flarekv.storage.KvStore;
+import dev.flarekv.server.pipeline.KvOperation;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A6: {@code GET /keys?prefix&limit&cursor}. */
-public final class KeysEndpoint {
-  private final KvStore store;
+final class KeysEndpoint {
+  private KeysEndpoint() {}
 
-  public KeysEndpoint(KvStore store) {
-    this.store = store;
-  }
-
-  ApiReply list(NamespaceRef ns, ApiRequest request) {
+  static KvOperation list(KvOperation.Origin origin, NamespaceRef ns, ApiRequest request) {
     String prefix = KvValidator.validatePrefix(request.param("prefix"));
     int limit = KvValidator.restListLimit(request.param("limit"));
     String startAfter = CursorCodec.decode(request.param("cursor"));
-    KeyPage page = store.list(ns, prefix, startAfter, limit);
+    return KvOperation.list(origin, ns, new KvOperation.ListQuery(prefix, startAfter, limit));
+  }
+
+  static ApiReply render(KeyPage page) {
     List<KeyItem> items = new ArrayList<>(page.keys().size());
     for (KeyInfo info : page.keys()) {
       items.add(KeyItem.of(info));

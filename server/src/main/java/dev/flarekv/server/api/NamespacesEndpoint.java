@@ -6,22 +6,23 @@ import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.model.Namespace;
 import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.protocol.validation.KvValidator;
-import dev.flarekv.storage.KvStore;
+import dev.flarekv.server.pipeline.KvOperation;
+import dev.flarekv.server.pipeline.KvOperation.NamespaceQuery;
+import dev.flarekv.server.pipeline.KvOperation.Origin;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
-/** A1-A5: namespace list, create, get, rename, delete. */
-public final class NamespacesEndpoint {
-  private final KvStore store;
-
-  public NamespacesEndpoint(KvStore store) {
-    this.store = store;
-  }
+/**
+ * A1-A5 on the REST API: namespace list, create, get, rename, delete. Parses each request into its
+ * {@link KvOperation} and renders the result.
+ */
+final class NamespacesEndpoint {
+  private NamespacesEndpoint() {}
 
   /** A1: {@code GET ?page&per_page&order&direction}; a page past the end is empty. */
-  ApiReply list(String accountId, ApiRequest request) {
+  static KvOperation list(Origin origin, String accountId, ApiRequest request) {
     int page = KvValidator.page(request.param("page"));
     int perPage = KvValidator.perPage(request.param("per_page"));
     String order = request.param("order");
@@ -39,44 +40,37 @@ public final class NamespacesEndpoint {
     } else if (direction != null && !direction.equals("asc")) {
       throw ErrorCode.INVALID_REQUEST.exception("direction: must be one of \"asc\", \"desc\"");
     }
-    List<Namespace> all = new ArrayList<>(store.namespaces(accountId));
-    all.sort(comparator);
-    long from = (long) (page - 1) * perPage;
+    return KvOperation.namespaceList(
+        origin, new NamespaceQuery(accountId, page, perPage, comparator));
+  }
+
+  /** A1's reply: the query's page of the account's namespaces, already in order. */
+  static ApiReply page(NamespaceQuery query, List<Namespace> all) {
+    long from = (long) (query.page() - 1) * query.perPage();
     List<Object> items = new ArrayList<>();
-    for (long i = from; i < Math.min(all.size(), from + perPage); i++) {
+    for (long i = from; i < Math.min(all.size(), from + query.perPage()); i++) {
       items.add(Bodies.namespace(all.get((int) i)));
     }
-    return ApiReply.ok(items, ResultInfo.forPage(page, perPage, items.size(), all.size()));
+    return ApiReply.ok(
+        items, ResultInfo.forPage(query.page(), query.perPage(), items.size(), all.size()));
   }
 
   /** A2: {@code POST {"title"}}. */
-  ApiReply create(String accountId, ApiRequest request) {
-    String title = title(request);
-    return ApiReply.ok(Bodies.namespace(store.createNamespace(accountId, title)));
-  }
-
-  /** A3. */
-  ApiReply get(NamespaceRef ref) {
-    Namespace ns =
-        store
-            .namespace(ref)
-            .orElseThrow(
-                () ->
-                    ErrorCode.NAMESPACE_NOT_FOUND.exception(
-                        "get namespace: 'namespace not found'"));
-    return ApiReply.ok(Bodies.namespace(ns));
+  static KvOperation create(Origin origin, String accountId, ApiRequest request) {
+    return KvOperation.namespaceCreate(origin, accountId, title(request));
   }
 
   /** A4: {@code PUT {"title"}}. */
-  ApiReply rename(NamespaceRef ref, ApiRequest request) {
-    String title = title(request);
-    return ApiReply.ok(Bodies.namespace(store.renameNamespace(ref, title)));
+  static KvOperation rename(Origin origin, NamespaceRef ns, ApiRequest request) {
+    return KvOperation.namespaceRename(origin, ns, title(request));
   }
 
-  /** A5. */
-  ApiReply delete(NamespaceRef ref) {
-    store.deleteNamespace(ref);
-    return ApiReply.ok(null);
+  /** A2-A4's reply: the namespace (A3: 404 when there is none). */
+  static ApiReply namespace(Optional<Namespace> found) {
+    Namespace ns =
+        found.orElseThrow(
+            () -> ErrorCode.NAMESPACE_NOT_FOUND.exception("get namespace: 'namespace not found'"));
+    return ApiReply.ok(Bodies.namespace(ns));
   }
 
   private static String title(ApiRequest request) {
@@ -89,9 +83,5 @@ public final class NamespacesEndpoint {
       throw ErrorCode.INVALID_REQUEST.exception("title: must be a string");
     }
     return KvValidator.namespaceTitle(title == null || title.isNull() ? null : title.asText());
-  }
-
-  static Map<String, Object> view(Namespace ns) {
-    return Bodies.namespace(ns);
   }
 }

@@ -104,7 +104,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     received = 0;
     overflowed = false;
     discarding = false;
-    keepAlive = HttpUtil.isKeepAlive(request);
+    keepAlive = Responses.keepAlive(request);
     DecoderResult decoded = request.decoderResult();
     if (decoded.isFailure()) {
       // the route handler answers and closes; the codec reads no more of this connection

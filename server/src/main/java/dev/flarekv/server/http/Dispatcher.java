@@ -1,9 +1,9 @@
 package dev.flarekv.server.http;
 
-import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
+import dev.flarekv.server.api.BodyLimit;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -16,8 +16,10 @@ public interface Dispatcher {
   /**
    * Answers the request right here on the event loop when that needs no blocking at all (a read
    * served from memory, see {@code KvStore.getIfCached}), and returns null otherwise: the request
-   * then goes to {@link #dispatch} on the storage executor, which gives the same answer. Must never
-   * block; a throw counts as null. The default never answers inline.
+   * then goes to {@link #dispatch} on the storage executor, which gives the same answer. A read
+   * that only missed memory may leave its checked operation on the request ({@link
+   * ApiRequest#parsed}), so that {@link #dispatch} does not authenticate and validate it again.
+   * Must never block; a throw counts as null. The default never answers inline.
    */
   default ApiReply dispatchInline(ApiRequest request) {
     return null;
@@ -53,11 +55,7 @@ public interface Dispatcher {
    *     limit
    */
   default ApiReply oversized(HttpRequest head, long length) {
-    long limit = bodyLimit(head);
-    String size = length >= 0 ? length + " bytes" : "more than " + limit + " bytes";
-    return error(
-        ErrorCode.PAYLOAD_TOO_LARGE.exception(
-            "Request body of " + size + " exceeds the limit of " + limit + " bytes"));
+    return error(new BodyLimit(bodyLimit(head), 1, false).exceeded(length));
   }
 
   /** The body limit of requests nobody chose one for. */

@@ -155,7 +155,7 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
       rejectMalformed(ctx, decoded.cause());
       return;
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    boolean keepAlive = Responses.keepAlive(request);
     ApiRequest api;
     try {
       api = ApiRequest.of(request.method(), request.uri(), request.headers(), request.content());

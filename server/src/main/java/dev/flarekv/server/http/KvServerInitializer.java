@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
@@ -72,7 +71,6 @@ public final class KvServerInitializer extends ChannelInitializer<SocketChannel>
         .addLast("codec", new HttpServerCodec(decoder, MAX_PIPELINE_DEPTH))
         .addLast("readTimeoutEnd", readTimeout.messages())
         .addLast("tracker", tracker)
-        .addLast("keepAlive", new HttpServerKeepAliveHandler())
         .addLast("aggregator", new BodyAggregator(dispatcher, budget))
         .addLast("flow", new FlowControlHandler())
         .addLast("route", routeHandler);

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -16,6 +17,18 @@ import java.util.Map;
 /** Builds and writes every response in one place: status, length, keep-alive, close. */
 final class Responses {
   private Responses() {}
+
+  /**
+   * Whether the connection stays open after the answer to this request: the one place that decides
+   * it, from the head (HTTP/1.1 unless {@code Connection: close}, HTTP/1.0 only with {@code
+   * Connection: keep-alive}). {@link BodyAggregator} decides it for the answers it gives from the
+   * head, {@link KvRouteHandler} for the rest; the response then says so ({@link #of}) and the
+   * route handler closes after it. A shutdown drain may still turn a response into the last one
+   * ({@link ConnectionTracker}).
+   */
+  static boolean keepAlive(HttpRequest request) {
+    return HttpUtil.isKeepAlive(request);
+  }
 
   /** The Netty response for an endpoint's reply; the body array is wrapped, not copied. */
   static FullHttpResponse of(ApiReply reply, boolean keepAlive) {

@@ -4,18 +4,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.json.KvJson;
-import dev.flarekv.protocol.validation.KvLimits;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
+import dev.flarekv.server.api.BodyLimit;
 import dev.flarekv.server.api.RestApi;
+import dev.flarekv.server.api.RestSurface;
 import dev.flarekv.server.auth.Principal;
 import dev.flarekv.server.auth.TokenAuthenticator;
+import dev.flarekv.server.pipeline.KvExecutor;
+import dev.flarekv.server.pipeline.KvOperation;
+import dev.flarekv.server.pipeline.KvPipeline;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +26,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The REST listener's request pipeline after HTTP decoding: health and metrics, authentication,
- * routing, the endpoint call and its timer.
+ * The REST listener after HTTP decoding: health and metrics, then for the API the route (decided
+ * from the head, with its body limit), authentication and the account check, the route's parse into
+ * a {@link KvOperation}, and the {@link KvPipeline} that runs it and renders the envelope.
  */
 public final class RestDispatcher implements Dispatcher {
   /** What a token scoped to other accounts is told; names no account. */
@@ -34,7 +38,7 @@ public final class RestDispatcher implements Dispatcher {
   private final RestApi api;
   private final TokenAuthenticator auth;
   private final PrometheusMeterRegistry registry;
-  private final RequestMetrics metrics;
+  private final KvPipeline pipeline;
   private final BooleanSupplier ready;
   private final Supplier<Optional<String>> degraded;
 
@@ -44,6 +48,7 @@ public final class RestDispatcher implements Dispatcher {
    */
   public RestDispatcher(
       RestApi api,
+      KvExecutor executor,
       TokenAuthenticator auth,
       PrometheusMeterRegistry registry,
       BooleanSupplier ready,
@@ -51,7 +56,8 @@ public final class RestDispatcher implements Dispatcher {
     this.api = api;
     this.auth = auth;
     this.registry = registry;
-    this.metrics = new RequestMetrics(registry, "rest");
+    this.pipeline =
+        KvPipeline.standard(executor, new RestSurface(), new RequestMetrics(registry, "rest"));
     this.ready = ready;
     this.degraded = degraded;
   }
@@ -76,7 +82,18 @@ public final class RestDispatcher implements Dispatcher {
     }
     long start = System.nanoTime();
     String route = "unmatched";
-    ApiReply reply;
+    KvOperation declined = request.parsed(); // a memory-only read that would have blocked
+    if (declined != null) {
+      // token, route, account and key were checked on the event loop
+      KvOperation.Origin o = declined.origin();
+      return pipeline.run(
+          KvOperation.ofKey(
+              KvOperation.Kind.GET,
+              new KvOperation.Origin(o.route(), o.method(), start, o.principal()),
+              declined.namespace(),
+              declined.key()));
+    }
+    KvOperation op;
     try {
       if (!path.equals(RestApi.PREFIX) && !path.startsWith(RestApi.PREFIX + "/")) {
         throw ErrorCode.NO_ROUTE.exception("No route for that URI");
@@ -86,17 +103,17 @@ public final class RestDispatcher implements Dispatcher {
       if (principal == null) {
         throw ErrorCode.AUTHENTICATION.exception("Authentication error");
       }
-      RestApi.Route matched = api.route(request);
+      RestApi.Route matched = route(request);
+      RestApi.Call call = matched.callOrThrow();
       route = matched.name();
       if (matched.accountId() != null && !principal.mayAccess(matched.accountId())) {
         throw ErrorCode.FORBIDDEN.exception(FORBIDDEN_MESSAGE);
       }
-      reply = matched.call().handle(request);
+      op = call.parse(request, new KvOperation.Origin(route, request.method(), start, principal));
     } catch (Throwable t) {
-      reply = KvErrorMapper.reply(t);
+      op = KvOperation.rejected(new KvOperation.Origin(route, request.method(), start, null), t);
     }
-    metrics.record(route, request.method(), reply.status(), System.nanoTime() - start);
-    return reply;
+    return pipeline.run(op);
   }
 
   /**
@@ -119,100 +136,69 @@ public final class RestDispatcher implements Dispatcher {
     if (principal == null) {
       return null;
     }
-    RestApi.Route matched = api.route(request);
+    RestApi.Route matched = route(request);
     if (matched.inline() == null
         || (matched.accountId() != null && !principal.mayAccess(matched.accountId()))) {
       return null;
     }
-    ApiReply reply;
+    KvOperation.Origin origin =
+        new KvOperation.Origin(matched.name(), request.method(), start, principal);
+    KvOperation op;
     try {
-      reply = matched.inline().handle(request);
+      op = matched.inline().parse(request, origin);
     } catch (KvException e) {
-      reply = KvErrorMapper.reply(e);
+      op = KvOperation.rejected(origin, e);
     }
-    if (reply != null) {
-      metrics.record(matched.name(), request.method(), reply.status(), System.nanoTime() - start);
+    ApiReply reply = pipeline.run(op);
+    if (reply == null) {
+      request.parsed(op);
     }
     return reply;
   }
 
-  /**
-   * Body limits by route: a value write up to the value limit (plus multipart framing), a bulk
-   * write up to 100 MB, a bulk delete of 10,000 escaped keys, and little for everything else.
-   */
-  @Override
-  public long bodyLimit(HttpRequest head) {
+  private RestApi.Route route(ApiRequest request) {
+    HttpMethod method = request.method();
+    return api.match(
+        method,
+        request.rawPath(),
+        !method.equals(HttpMethod.GET)
+            && isMultipart(request.header(HttpHeaderNames.CONTENT_TYPE.toString())));
+  }
+
+  /** The body limit of the route {@link #dispatch} will take, from the head. */
+  private static BodyLimit limit(HttpRequest head) {
     HttpMethod method = head.method();
     if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
-      return 0;
+      return BodyLimit.NONE;
     }
     String uri = head.uri();
     int q = uri.indexOf('?');
-    List<String> s = RestApi.segments(q < 0 ? uri : uri.substring(0, q));
-    if (s.size() == 10 && s.get(8).equals("values")) {
-      return isMultipart(head)
-          ? KvLimits.MAX_VALUE_SIZE_BYTES + MULTIPART_SLACK
-          : KvLimits.MAX_VALUE_SIZE_BYTES;
-    }
-    if (isBulkWrite(head, s)) {
-      return KvLimits.MAX_BULK_WRITE_BODY_BYTES + BULK_SLACK;
-    }
-    if ((s.size() == 9 || s.size() == 10) && s.get(8).equals("bulk")) {
-      return BULK_KEYS_LIMIT;
-    }
-    return DEFAULT_BODY_LIMIT;
+    return RestApi.limit(
+        method,
+        q < 0 ? uri : uri.substring(0, q),
+        isMultipart(head.headers().get(HttpHeaderNames.CONTENT_TYPE)));
   }
 
-  /**
-   * A bulk write holds its body (direct memory), the decoded values and their encoded records
-   * (heap) and the native write batch built from them until it answers: {@value #BULK_WRITE_WEIGHT}
-   * times its body (docs/reliability.md, "Bounded memory under bulk load"). Other bodies count
-   * once.
-   */
+  /** The route's limit (see {@link dev.flarekv.server.api.BodyLimit}). */
+  @Override
+  public long bodyLimit(HttpRequest head) {
+    return limit(head).bytes();
+  }
+
   @Override
   public int bodyWeight(HttpRequest head) {
-    String uri = head.uri();
-    int q = uri.indexOf('?');
-    return isBulkWrite(head, RestApi.segments(q < 0 ? uri : uri.substring(0, q)))
-        ? BULK_WRITE_WEIGHT
-        : 1;
-  }
-
-  private static boolean isBulkWrite(HttpRequest head, List<String> segments) {
-    return segments.size() == 9
-        && segments.get(8).equals("bulk")
-        && head.method().equals(HttpMethod.PUT);
+    return limit(head).weight();
   }
 
   /** A raw value over the limit is reported as Miniflare does: with the value's length. */
   @Override
   public ApiReply oversized(HttpRequest head, long length) {
-    if (length >= 0
-        && head.method().equals(HttpMethod.PUT)
-        && bodyLimit(head) == KvLimits.MAX_VALUE_SIZE_BYTES) {
-      return ApiReply.error(
-          ErrorCode.PAYLOAD_TOO_LARGE,
-          "Value length of " + length + " exceeds limit of " + KvLimits.MAX_VALUE_SIZE_BYTES + ".");
-    }
-    return Dispatcher.super.oversized(head, length);
+    return error(limit(head).exceeded(length));
   }
 
-  private static boolean isMultipart(HttpRequest head) {
-    String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+  private static boolean isMultipart(String type) {
     return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
   }
-
-  /** Room for the metadata part and the multipart framing around a maximal value. */
-  static final long MULTIPART_SLACK = 64 * 1024;
-
-  /** Room for JSON framing around 100 MB of bulk items. */
-  static final long BULK_SLACK = 1 << 20;
-
-  /** Budget bytes per body byte of a bulk write (see {@link #bodyWeight}). */
-  static final int BULK_WRITE_WEIGHT = 4;
-
-  /** 10,000 keys of 512 bytes, each byte escaped in six characters at worst, plus framing. */
-  static final long BULK_KEYS_LIMIT = 32L << 20;
 
   /**
    * 200 {@code {"status":"ok"}} while serving; 200 {@code {"status":"degraded","reason":
