@@ -15,9 +15,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Every request-validation rule of Workers KV as a pure static function (kv-semantics.md sections
- * 1-9 and 13). Each rule either returns the normalised value or throws a {@link KvException}
- * carrying the exact message Cloudflare / Miniflare sends.
+ * Every request-validation rule of Workers KV as a pure static function (docs/kv-semantics.md §1-§9
+ * and §13). Each rule either returns the normalised value or throws a {@link KvException} carrying
+ * the exact message Cloudflare / Miniflare sends.
  *
  * <p>Integers are parsed strictly: an optional leading {@code -} followed by 1 to 19 ASCII digits
  * that fit a {@code long}. Anything else ({@code "1.5"}, {@code "1e3"}, {@code ""}, {@code " 60"},

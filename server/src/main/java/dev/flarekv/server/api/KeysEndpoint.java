@@ -26,7 +26,7 @@ final class KeysEndpoint {
     for (KeyInfo info : page.keys()) {
       items.add(KeyItem.of(info));
     }
-    // The last page carries cursor "" so that wrangler and the SDK stop (kv-semantics L7).
+    // The last page carries cursor "" so that wrangler and the SDK stop (docs/kv-semantics.md L7).
     String cursor =
         page.listComplete() || page.lastKey() == null ? "" : CursorCodec.encode(page.lastKey());
     return ApiReply.ok(items, ResultInfo.forKeys(items.size(), cursor));

@@ -30,7 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 
 /**
- * The workerd binding protocol (kv-semantics.md §10, W1-W6): what workerd sends to the service
+ * The workerd binding protocol (docs/kv-semantics.md §10, W1-W6): what workerd sends to the service
  * behind a {@code kvNamespace} binding.
  *
  * <pre>
