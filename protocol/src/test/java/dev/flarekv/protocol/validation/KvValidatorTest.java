@@ -272,7 +272,7 @@ class KvValidatorTest {
         "00000000000000000060"
       })
   void parseStrictLong_notANumber(String raw) {
-    assertThat(KvValidator.parseStrictLong(raw)).isNull();
+    assertThat(RequestParams.parseStrictLong(raw)).isNull();
   }
 
   @ParameterizedTest
@@ -286,7 +286,7 @@ class KvValidatorTest {
     "-9223372036854775808,-9223372036854775808"
   })
   void parseStrictLong_numbers(String raw, long expected) {
-    assertThat(KvValidator.parseStrictLong(raw)).isEqualTo(expected);
+    assertThat(RequestParams.parseStrictLong(raw)).isEqualTo(expected);
   }
 
   // ------------------------------------------------------------------ expiration (query strings)
