@@ -41,9 +41,9 @@ final class BulkDeleteCommand extends LeafCommand {
 
   @Override
   void run() throws IOException {
-    NamespaceOptions.Target target = namespace.resolve(connection.config(io), false);
-    Path file = io.cwd().resolve(filename);
-    String name = filename.toString();
+    NamespaceOptions.Target target = target(namespace, false);
+    BulkKeys keys = BulkKeys.open(io, filename);
+    String name = keys.name();
     KvClient client = client();
     if (!force
         && !Prompt.confirm(
@@ -57,8 +57,8 @@ final class BulkDeleteCommand extends LeafCommand {
       out().println("Not deleting keys read from \"" + name + "\".");
       return;
     }
-    BulkKeys.validate(file, name);
-    BulkKeys.batches(file, name, BATCH, keys -> client.bulkDelete(target.id(), keys));
+    keys.validate();
+    keys.batches(BATCH, batch -> client.bulkDelete(target.id(), batch));
     out().println("Success!");
   }
 }

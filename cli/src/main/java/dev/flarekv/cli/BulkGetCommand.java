@@ -39,18 +39,15 @@ final class BulkGetCommand extends LeafCommand {
 
   @Override
   void run() throws IOException {
-    NamespaceOptions.Target target = namespace.resolve(connection.config(io), true);
-    Path file = io.cwd().resolve(filename);
-    String name = filename.toString();
-    BulkKeys.validate(file, name);
+    NamespaceOptions.Target target = target(namespace, true);
+    BulkKeys keys = BulkKeys.open(io, filename);
+    keys.validate();
     KvClient client = client();
     ObjectNode values = KvJson.mapper().createObjectNode();
-    BulkKeys.batches(
-        file,
-        name,
+    keys.batches(
         BATCH,
-        keys -> {
-          JsonNode result = client.bulkGet(target.id(), keys, null, false);
+        batch -> {
+          JsonNode result = client.bulkGet(target.id(), batch, null, false);
           result.path("values").properties().forEach(e -> values.set(e.getKey(), e.getValue()));
         });
     out().println(JsJson.pretty(values));

@@ -17,10 +17,26 @@ final class BulkKeys {
     void accept(List<String> keys);
   }
 
-  private BulkKeys() {}
+  private final Path file;
+  private final String name;
+
+  private BulkKeys(Path file, String name) {
+    this.file = file;
+    this.name = name;
+  }
+
+  /** The key file {@code filename} names, relative to the working directory of {@code io}. */
+  static BulkKeys open(CliIo io, Path filename) {
+    return new BulkKeys(io.cwd().resolve(filename), filename.toString());
+  }
+
+  /** The file name as the user gave it, for messages. */
+  String name() {
+    return name;
+  }
 
   /** Checks every item (wrangler's messages); returns the number of keys. */
-  static long validate(Path file, String name) throws IOException {
+  long validate() throws IOException {
     List<String> errors = new ArrayList<>();
     long count =
         JsonArrayFile.forEach(
@@ -28,16 +44,15 @@ final class BulkKeys {
             name,
             "an array of strings",
             (index, item) -> {
-              if (keyOf(item) == null && errors.size() <= BulkPutCommand.MAX_REPORTED) {
-                errors.add(
-                    errors.size() == BulkPutCommand.MAX_REPORTED
-                        ? "..."
-                        : "The item at index "
-                            + index
-                            + " is type: \""
-                            + JsonArrayFile.typeOf(item)
-                            + "\" - "
-                            + JsonArrayFile.describe(item));
+              if (keyOf(item) == null) {
+                JsonArrayFile.report(
+                    errors,
+                    "The item at index "
+                        + index
+                        + " is type: \""
+                        + JsonArrayFile.typeOf(item)
+                        + "\" - "
+                        + JsonArrayFile.describe(item));
               }
             });
     if (!errors.isEmpty()) {
@@ -51,7 +66,7 @@ final class BulkKeys {
   }
 
   /** Calls {@code handler} with consecutive batches of at most {@code size} keys. */
-  static void batches(Path file, String name, int size, BatchHandler handler) throws IOException {
+  void batches(int size, BatchHandler handler) throws IOException {
     List<String> batch = new ArrayList<>(size);
     JsonArrayFile.forEach(
         file,

@@ -33,9 +33,6 @@ class BulkPutCommand extends LeafCommand {
   /** Items per request, wrangler's {@code BATCH_KEY_MAX}. */
   static final int BATCH = 1000;
 
-  /** wrangler's {@code BATCH_MAX_ERRORS_WARNINGS}. */
-  static final int MAX_REPORTED = 12;
-
   private static final Set<String> KNOWN =
       Set.of("key", "value", "expiration", "expiration_ttl", "metadata", "base64");
 
@@ -53,7 +50,7 @@ class BulkPutCommand extends LeafCommand {
 
   @Override
   void run() throws IOException {
-    NamespaceOptions.Target target = namespace.resolve(connection.config(io), false);
+    NamespaceOptions.Target target = target(namespace, false);
     Path file = io.cwd().resolve(filename);
     String name = filename.toString();
     List<String> errors = new ArrayList<>();
@@ -65,7 +62,7 @@ class BulkPutCommand extends LeafCommand {
             "an array of key-value objects",
             (index, item) -> {
               if (!acceptsItem(item)) {
-                report(
+                JsonArrayFile.report(
                     errors, "The item at index " + index + " is " + JsonArrayFile.describe(item));
                 return;
               }
@@ -78,7 +75,7 @@ class BulkPutCommand extends LeafCommand {
                         }
                       });
               if (!unexpected.isEmpty()) {
-                report(
+                JsonArrayFile.report(
                     warnings,
                     "The item at index "
                         + index
@@ -155,14 +152,6 @@ class BulkPutCommand extends LeafCommand {
                   + JsonArrayFile.describe(unsuccessful));
     }
     progress.show(sent[0]);
-  }
-
-  private static void report(List<String> list, String line) {
-    if (list.size() < MAX_REPORTED) {
-      list.add(line);
-    } else if (list.size() == MAX_REPORTED) {
-      list.add("...");
-    }
   }
 
   /** What {@link #acceptsItem} takes as metadata, for the error message. */

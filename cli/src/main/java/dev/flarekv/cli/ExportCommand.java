@@ -90,7 +90,7 @@ final class ExportCommand extends LeafCommand {
     if (concurrency < 1 || concurrency > 64) {
       throw new UserError("--concurrency must be 1..64");
     }
-    NamespaceOptions.Target target = namespace.resolve(connection.config(io), true);
+    NamespaceOptions.Target target = target(namespace, true);
     KvClient client = client();
     // the first page is fetched before anything is written, so a bad namespace writes nothing
     KeyListPage first = client.listKeys(target.id(), prefix, 1000, null);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads the elements of a file holding one JSON array, one element at a time with Jackson's
@@ -27,7 +28,24 @@ final class JsonArrayFile {
   private static final ObjectReader ELEMENT_READER =
       KvJson.mapper().reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /**
+   * How many problems a bulk-file check lists before {@code ...}: wrangler's {@code
+   * BATCH_MAX_ERRORS_WARNINGS}.
+   */
+  static final int MAX_REPORTED = 12;
+
   private JsonArrayFile() {}
+
+  /**
+   * Adds {@code line} to a problem list, capped at {@link #MAX_REPORTED} lines and one {@code ...}.
+   */
+  static void report(List<String> list, String line) {
+    if (list.size() < MAX_REPORTED) {
+      list.add(line);
+    } else if (list.size() == MAX_REPORTED) {
+      list.add("...");
+    }
+  }
 
   /**
    * Calls {@code handler} for each element in order.

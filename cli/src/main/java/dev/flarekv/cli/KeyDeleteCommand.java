@@ -21,7 +21,7 @@ final class KeyDeleteCommand extends LeafCommand {
 
   @Override
   void run() {
-    NamespaceOptions.Target target = namespace.resolve(connection.config(io), false);
+    NamespaceOptions.Target target = target(namespace, false);
     var client = client();
     out().println("Deleting the key \"" + key + "\" on namespace " + target.displayName() + ".");
     client.deleteValue(target.id(), key);

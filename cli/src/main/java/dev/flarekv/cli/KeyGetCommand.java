@@ -31,7 +31,7 @@ final class KeyGetCommand extends LeafCommand {
 
   @Override
   void run() throws IOException {
-    NamespaceOptions.Target target = namespace.resolve(connection.config(io), true);
+    NamespaceOptions.Target target = target(namespace, true);
     byte[] value =
         client()
             .getValue(target.id(), key)

@@ -34,7 +34,7 @@ final class KeyListCommand extends LeafCommand {
 
   @Override
   void run() {
-    NamespaceOptions.Target target = namespace.resolve(connection.config(io), true);
+    NamespaceOptions.Target target = target(namespace, true);
     KvClient client = client();
     // the first page is fetched before anything is printed, so a failure prints no partial JSON
     KeyListPage page = client.listKeys(target.id(), prefix, null, null);

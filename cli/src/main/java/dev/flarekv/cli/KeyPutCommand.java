@@ -72,7 +72,7 @@ final class KeyPutCommand extends LeafCommand {
           spec.commandLine(), "Arguments value and path are mutually exclusive");
     }
     String metadataJson = metadata == null ? null : metadataObject(metadata);
-    NamespaceOptions.Target target = namespace.resolve(connection.config(io), false);
+    NamespaceOptions.Target target = target(namespace, false);
     byte[] bytes =
         path != null
             ? Files.readAllBytes(io.cwd().resolve(path))

@@ -43,6 +43,15 @@ abstract class LeafCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  /**
+   * The namespace {@code namespace} names, looking a {@code --binding} up in the wrangler config.
+   *
+   * @param previewDefaultsFalse whether an absent {@code --preview} means the production id
+   */
+  NamespaceOptions.Target target(NamespaceOptions namespace, boolean previewDefaultsFalse) {
+    return namespace.resolve(connection.config(io), previewDefaultsFalse);
+  }
+
   KvClient client() {
     return connection.client(io);
   }

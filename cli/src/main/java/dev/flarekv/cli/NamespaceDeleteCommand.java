@@ -100,14 +100,8 @@ final class NamespaceDeleteCommand extends LeafCommand {
       return NamespaceOptions.byBinding(binding, preview, connection.config(io));
     }
     String id =
-        NamespaceLookup.idByTitle(client, namespace)
-            .orElseThrow(
-                () ->
-                    new UserError(
-                        "No namespace found with the name \""
-                            + namespace
-                            + "\". Use --namespace-id or --binding instead, or check available"
-                            + " namespaces with \"flarekv kv namespace list\"."));
+        NamespaceLookup.requireIdByTitle(
+            client, namespace, "Use --namespace-id or --binding instead, or");
     return new NamespaceOptions.Target(id, "name: \"" + namespace + "\" (id: \"" + id + "\")");
   }
 }

@@ -11,6 +11,22 @@ final class NamespaceLookup {
 
   private NamespaceLookup() {}
 
+  /**
+   * As {@link #idByTitle}, or a {@link UserError} saying no namespace has that title; {@code
+   * instead} names the alternatives, e.g. {@code "Use --namespace-id instead or"}.
+   */
+  static String requireIdByTitle(KvClient client, String title, String instead) {
+    return idByTitle(client, title)
+        .orElseThrow(
+            () ->
+                new UserError(
+                    "No namespace found with the name \""
+                        + title
+                        + "\". "
+                        + instead
+                        + " check available namespaces with \"flarekv kv namespace list\"."));
+  }
+
   static Optional<String> idByTitle(KvClient client, String title) {
     for (int page = 1; ; page++) {
       ArrayNode items = client.listNamespacesRaw(page, PAGE_SIZE, "title", "asc");

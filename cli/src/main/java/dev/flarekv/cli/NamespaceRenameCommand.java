@@ -61,15 +61,7 @@ final class NamespaceRenameCommand extends LeafCommand {
     KvClient client = client();
     String id = namespaceId;
     if (id == null) {
-      id =
-          NamespaceLookup.idByTitle(client, oldName)
-              .orElseThrow(
-                  () ->
-                      new UserError(
-                          "No namespace found with the name \""
-                              + oldName
-                              + "\". Use --namespace-id instead or check available namespaces"
-                              + " with \"flarekv kv namespace list\"."));
+      id = NamespaceLookup.requireIdByTitle(client, oldName, "Use --namespace-id instead or");
     }
     out().println("Renaming KV namespace " + id + " to \"" + newName + "\".");
     Namespace renamed = client.renameNamespace(id, newName);
