@@ -6,9 +6,9 @@
 #                    [--workloads "read:binding session:binding read:rest write:rest"]
 #                    [--jvm "-Xmx1g"] [--name NAME]
 #
-# base   REV's server jar, built in a temporary git worktree (mvn package -pl dist -am, never install)
+# base   REV's server jar, built in a temporary git worktree (mvn package -pl app -am, never install)
 #        that is removed afterwards
-# head   the current checkout's dist/target/flarekv.jar (built when missing; rebuild it yourself
+# head   the current checkout's app/target/flarekv.jar (built when missing; rebuild it yourself
 #        after changing sources: the script warns when a source file is newer than the jar)
 # The load generator is always the current checkout's benchmarks/target/flarekv-bench.jar.
 # Per workload (WORKLOAD:SURFACE, see `flarekv-bench load --help`) and round, each side runs once
@@ -104,17 +104,17 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # ------------------------------------------------------------------ the two server jars
 ensure_jars
 head_jar="$server_jar"
-stale=$(cd "$root" && find protocol storage server cli dist -path '*/src/main/*' -newer "$head_jar" \
+stale=$(cd "$root" && find protocol storage server cli app -path '*/src/main/*' -newer "$head_jar" \
           -type f 2>/dev/null | head -3)
 [[ -n $stale ]] && log "WARNING: sources newer than $head_jar (rebuild it for an up-to-date head): $stale"
 
 doing="building the server jar of $base_rev in a temporary worktree"
 log "$doing ($tmp/base-src)"
 git -C "$root" worktree add --detach --quiet "$tmp/base-src" "$base_sha" || exit 2
-(cd "$tmp/base-src" && timeout 1800 mvn -B -q -DskipTests package -pl dist -am >"$tmp/base-build.log" 2>&1) \
+(cd "$tmp/base-src" && timeout 1800 mvn -B -q -DskipTests package -pl app -am >"$tmp/base-build.log" 2>&1) \
   || { echo "ab.sh: building $base_rev failed:" >&2; tail -40 "$tmp/base-build.log" >&2; exit 2; }
 base_jar="$tmp/base-flarekv.jar"
-cp "$tmp/base-src/dist/target/flarekv.jar" "$base_jar" || exit 2
+cp "$tmp/base-src/app/target/flarekv.jar" "$base_jar" || exit 2
 git -C "$root" worktree remove --force "$tmp/base-src" && rm -rf "$tmp/base-src"
 log "built $base_desc"
 
@@ -184,7 +184,7 @@ def med(xs):
 out = []
 out.append("# Before/after: $base_desc vs $head_desc\n")
 out.append("- command: \`$command_line\`")
-out.append("- base: $base_desc, server jar built from that commit; head: $head_desc, this checkout's dist/target/flarekv.jar")
+out.append("- base: $base_desc, server jar built from that commit; head: $head_desc, this checkout's app/target/flarekv.jar")
 out.append("- generator: this checkout's flarekv-bench.jar, $conns connections, closed loop, $duration measured after $warmup warm-up; "
            "a fresh server (fresh data dir, JVM options \`$jvm_opts\`) per run, one at a time, on 127.0.0.1")
 out.append("- rounds: $rounds per workload, order alternating (base first in odd rounds, head first in even ones); "

@@ -7,7 +7,7 @@
 #   benchmarks/bulk-pressure.sh [--jar PATH] [--rounds "16 32"] [--idle S] [--name NAME]
 #                               [-- JVM option...]
 #
-# --jar     the server jar (default dist/target/flarekv.jar; built when missing)
+# --jar     the server jar (default app/target/flarekv.jar; built when missing)
 # --rounds  the parallel bulk counts, one round each, in order (default "16 32")
 # --idle    seconds the server idles after each round before "RSS after" is read (default 20)
 # JVM options after `--` go to the server (default: none, so the JVM's default heap, 1/4 of RAM).
@@ -45,10 +45,10 @@ log() { echo "bulk-pressure[$(( $(date +%s) - started_at ))s]: $*" >&2; }
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 if [[ -z $jar ]]; then
-  jar="$root/dist/target/flarekv.jar"
+  jar="$root/app/target/flarekv.jar"
   if [[ ! -f $jar ]]; then
     log "building flarekv.jar"
-    (cd "$root" && mvn -B -q -DskipTests package -pl dist -am >&2) || exit 2
+    (cd "$root" && mvn -B -q -DskipTests package -pl app -am >&2) || exit 2
   fi
 fi
 server_jar="$jar" # start_flarekv runs it

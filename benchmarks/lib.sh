@@ -24,10 +24,10 @@ stop_started() {
 # ensure_jars: sets bench_jar and server_jar, building both (Maven) when one is missing.
 ensure_jars() {
   bench_jar="$root/benchmarks/target/flarekv-bench.jar"
-  server_jar="$root/dist/target/flarekv.jar"
+  server_jar="$root/app/target/flarekv.jar"
   if [[ ! -f "$bench_jar" || ! -f "$server_jar" ]]; then
     log "building flarekv.jar and flarekv-bench.jar"
-    (cd "$root" && mvn -B -q package -pl dist,benchmarks -am -DskipTests >&2) || exit 2
+    (cd "$root" && mvn -B -q package -pl app,benchmarks -am -DskipTests >&2) || exit 2
   fi
 }
 

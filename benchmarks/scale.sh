@@ -83,7 +83,7 @@ java -Djava.awt.headless=true -jar "$bench_jar" scale-report --input "$json" \
   --title "flarekv scale curves ($mode run)" \
   --context "run: $(date -u '+%Y-%m-%d %H:%M UTC'), $mode mode, $(( $(date +%s) - started_at )) s in all; command: benchmarks/scale.sh $([[ $quick == 1 ]] && echo --quick) --parts $parts" \
   --context "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; generator and server share it; load average before/after: $load_before / $load_after" \
-  --context "server: java -Xmx$xmx -jar dist/target/flarekv.jar serve ${SCALE_SERVER_OPTS:+$SCALE_SERVER_OPTS }(defaults otherwise: unsynced WAL, 10 s sweep interval, sweep rounds of 100 deletions at busy share 0.25 on an idle-priority thread), fresh data dir; $(java -version 2>&1 | head -1)" \
+  --context "server: java -Xmx$xmx -jar app/target/flarekv.jar serve ${SCALE_SERVER_OPTS:+$SCALE_SERVER_OPTS }(defaults otherwise: unsynced WAL, 10 s sweep interval, sweep rounds of 100 deletions at busy share 0.25 on an idle-priority thread), fresh data dir; $(java -version 2>&1 | head -1)" \
   --context "generator: flarekv-bench scale ${args[*]}" \
   > /dev/null
 log "done: $results/$name.md (exit $status)"

@@ -11,7 +11,7 @@ if [[ ! -f "$stamp" || package.json -nt "$stamp" || package-lock.json -nt "$stam
   npm ci --no-audit --no-fund || exit 2
 fi
 
-if [[ ! -f ../dist/target/flarekv.jar ]]; then
+if [[ ! -f ../app/target/flarekv.jar ]]; then
   echo "e2e: no server jar yet; the first test file builds it through ../flarekv (Maven, 1-3 min)" >&2
 fi
 
