@@ -2,8 +2,6 @@ package dev.flarekv.app;
 
 import dev.flarekv.cli.CliIo;
 import dev.flarekv.cli.KvCli;
-import dev.flarekv.server.BackupCommand;
-import dev.flarekv.server.ServeCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -100,6 +100,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void picocli_staysInCliAndApp() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.flarekv.server..", "dev.flarekv.storage..", "dev.flarekv.protocol..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("picocli..")
+        .because(
+            "command lines are built in cli and app; server, storage and protocol are libraries")
+        .check(classes);
+  }
+
+  @Test
   void storage_doesNotKnowTheServer() {
     noClasses()
         .that()

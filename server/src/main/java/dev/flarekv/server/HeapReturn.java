@@ -12,7 +12,7 @@ import java.lang.management.ManagementFactory;
  * manageable, so it is set here at start, for every way of launching the server, unless the command
  * line set it (docs/reliability.md, "Bounded memory under bulk load").
  */
-final class HeapReturn {
+public final class HeapReturn {
   /** Milliseconds without a collection after which G1 runs one (when the heap could shrink). */
   static final long INTERVAL_MILLIS = 15_000;
 
@@ -25,7 +25,7 @@ final class HeapReturn {
    *
    * @return whether it was set
    */
-  static boolean enable() {
+  public static boolean enable() {
     try {
       HotSpotDiagnosticMXBean vm =
           ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);

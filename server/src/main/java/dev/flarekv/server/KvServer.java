@@ -262,7 +262,7 @@ public final class KvServer implements AutoCloseable {
   }
 
   /** Where the data lives, for log lines: the RocksDB dir or the Cassandra keyspace. */
-  static String storeDescription(ServerConfig config) {
+  public static String storeDescription(ServerConfig config) {
     return config.cassandra() == null
         ? config.dataDir().toAbsolutePath().toString()
         : "cassandra keyspace "

@@ -1,4 +1,4 @@
-package dev.flarekv.server;
+package dev.flarekv.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flarekv.protocol.json.KvJson;

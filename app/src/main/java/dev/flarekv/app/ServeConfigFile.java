@@ -1,4 +1,4 @@
-package dev.flarekv.server;
+package dev.flarekv.app;
 
 import java.io.IOException;
 import java.io.Reader;

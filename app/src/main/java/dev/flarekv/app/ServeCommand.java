@@ -1,5 +1,8 @@
-package dev.flarekv.server;
+package dev.flarekv.app;
 
+import dev.flarekv.server.HeapReturn;
+import dev.flarekv.server.KvServer;
+import dev.flarekv.server.ServerConfig;
 import dev.flarekv.server.auth.Tokens;
 import dev.flarekv.server.auth.TokensFile;
 import dev.flarekv.storage.cassandra.CassandraConfig;

@@ -1,10 +1,9 @@
-package dev.flarekv.server.faults;
+package dev.flarekv.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flarekv.server.BackupCommand;
 import dev.flarekv.server.testkit.Await;
 import dev.flarekv.server.testkit.TestServer;
 import dev.flarekv.server.testkit.TestServer.Reply;

@@ -1,4 +1,4 @@
-package dev.flarekv.server;
+package dev.flarekv.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,10 @@
-package dev.flarekv.server;
+package dev.flarekv.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flarekv.server.KvServer;
+import dev.flarekv.server.ServerConfig;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.flarekv.server.faults;
+package dev.flarekv.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
