@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store's own part of private data, in this JVM's umask (usually 022, so RocksDB's files in the
- * live dir are 0644 here; the {@code flarekv} command's umask makes them 0600, see dist's
+ * live dir are 0644 here; the {@code flarekv} command's umask makes them 0600, see app's
  * PrivateDataTest): the directories the store creates are 0700, checkpoints are 0700/0600, and an
  * existing directory open to others is reported, not changed.
  */
