@@ -182,10 +182,7 @@ public final class BindingDispatcher implements Dispatcher {
       inner = RemoteProxyForm.unwrap(request); // a failure: the blocking path reports it
     }
     String path = inner.rawPath();
-    if (path.length() < 2
-        || path.charAt(0) != '/'
-        || path.indexOf('/', 1) >= 0
-        || path.equals("/healthz")) {
+    if (BindingRoute.of(path) != BindingRoute.KEY || path.equals("/healthz")) {
       return null;
     }
     Principal principal = auth.principal(inner.header(HttpHeaderNames.AUTHORIZATION.toString()));
