@@ -10,6 +10,7 @@ import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.protocol.validation.KvValidator;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
+import dev.flarekv.server.api.BodyLimit;
 import dev.flarekv.server.api.BulkEndpoint;
 import dev.flarekv.server.api.PathKey;
 import dev.flarekv.server.auth.Principal;
@@ -206,13 +207,8 @@ public final class BindingDispatcher implements Dispatcher {
 
   /** See {@link BindingRoute#limit}. */
   @Override
-  public long bodyLimit(HttpRequest head) {
-    return BindingRoute.limit(head.method()).bytes();
-  }
-
-  @Override
-  public ApiReply oversized(HttpRequest head, long length) {
-    return error(BindingRoute.limit(head.method()).exceeded(length));
+  public BodyLimit bodyLimit(HttpRequest head) {
+    return BindingRoute.limit(head.method());
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.flarekv.server.http;
 
 import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.server.api.ApiReply;
+import dev.flarekv.server.api.BodyLimit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -33,10 +35,10 @@ import io.netty.handler.codec.http.LastHttpContent;
  *       the answer goes out in request order as a {@link Rejection}; the connection stays usable. A
  *       body that keeps coming far past its limit closes the connection.
  *   <li>Every buffered byte is counted against the server-wide {@link BodyBudget} until the request
- *       is released, times the route's {@link Dispatcher#bodyWeight} (what parsing the body adds);
- *       past it, requests get a 503. A declared {@code Content-Length} is counted in full from the
- *       head, so a request that cannot fit is refused before its body is read, and parallel uploads
- *       are admitted whole or not at all rather than all failing halfway.
+ *       is released, times the route's {@link BodyLimit#weight} (what parsing the body adds); past
+ *       it, requests get a 503. A declared {@code Content-Length} is counted in full from the head,
+ *       so a request that cannot fit is refused before its body is read, and parallel uploads are
+ *       admitted whole or not at all rather than all failing halfway.
  *   <li>{@code Expect: 100-continue} is answered with 100 only for a request that will be read.
  * </ul>
  *
@@ -60,8 +62,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
   private HttpRequest head;
   private BudgetedBody body; // null until the first body byte
   private ByteBufAllocator alloc;
-  private long limit;
-  private int weight;
+  private BodyLimit limit;
   private long received;
   private boolean keepAlive;
   private boolean discarding;
@@ -125,11 +126,10 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     }
     limit = dispatcher.bodyLimit(request);
     long declared = HttpUtil.getContentLength(request, -1L);
-    if (declared > limit) {
-      reject(ctx, dispatcher.oversized(request, declared), declared - limit <= MAX_DISCARD_BYTES);
+    if (declared > limit.bytes()) {
+      reject(ctx, oversized(declared), declared - limit.bytes() <= MAX_DISCARD_BYTES);
       return;
     }
-    weight = dispatcher.bodyWeight(request);
     alloc = ctx.alloc(); // without a declared length, the body is made on its first byte
     if (declared > 0 && !body().prepay(declared)) {
       // a client waiting for 100 Continue sends no body: the connection cannot go on
@@ -160,16 +160,16 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
       }
       int n = content.content().readableBytes();
       received += n;
-      if (!discarding && received > limit) {
+      if (!discarding && received > limit.bytes()) {
         abandon();
         discarding = true;
         overflowed = true;
       }
       if (discarding) {
-        if (overflowed && received - limit > MAX_DISCARD_BYTES) {
+        if (overflowed && received - limit.bytes() > MAX_DISCARD_BYTES) {
           // far past the limit: answer now and close rather than read on
           overflowed = false;
-          reject(ctx, dispatcher.oversized(head, -1L), false);
+          reject(ctx, oversized(-1L), false);
         }
       } else if (n > 0 && !body().add(content.content())) {
         reject(ctx, busy(), true);
@@ -187,7 +187,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     head = null;
     if (overflowed) {
       overflowed = false;
-      ctx.fireChannelRead(new Rejection(dispatcher.oversized(request, received), keepAlive));
+      ctx.fireChannelRead(new Rejection(oversized(received), keepAlive));
       return;
     }
     if (discarding) {
@@ -224,12 +224,21 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
 
   private BudgetedBody body() {
     if (body == null) {
-      body = new BudgetedBody(alloc, budget, weight);
+      body = new BudgetedBody(alloc, budget, limit.weight());
     }
     return body;
   }
 
-  private dev.flarekv.server.api.ApiReply busy() {
+  /**
+   * The reply for a body over this request's limit.
+   *
+   * @param length the declared or counted body length, or -1 when reading stopped far past it
+   */
+  private ApiReply oversized(long length) {
+    return dispatcher.error(limit.exceeded(length));
+  }
+
+  private ApiReply busy() {
     return dispatcher.error(
         ErrorCode.UNAVAILABLE.exception(
             "Server is busy with large request bodies; try again later"));

@@ -31,33 +31,14 @@ public interface Dispatcher {
   }
 
   /**
-   * The most body bytes this request may carry, decided from its head on the event loop (cheap,
-   * never blocking). Bodies over it are never buffered.
+   * The body limit of this request's route, decided once from its head on the event loop (cheap,
+   * never blocking): the most body bytes it may carry (bodies over it are never buffered), what one
+   * body byte costs the server-wide {@link BodyBudget} while the request is in flight (1 for a body
+   * kept as it came, more for one also parsed into a larger form), and how a body over it is
+   * reported ({@link BodyLimit#exceeded}, answered through {@link #error}). Without a route of its
+   * own a request takes a small JSON body.
    */
-  default long bodyLimit(HttpRequest head) {
-    return DEFAULT_BODY_LIMIT;
+  default BodyLimit bodyLimit(HttpRequest head) {
+    return BodyLimit.SMALL;
   }
-
-  /**
-   * What one body byte of this request costs the server-wide {@link BodyBudget} while the request
-   * is in flight: 1 for a body kept as it came, more for one that is also parsed into a larger form
-   * (decoded values, a storage batch) before it is released. Decided from the head on the event
-   * loop, like {@link #bodyLimit}.
-   */
-  default int bodyWeight(HttpRequest head) {
-    return 1;
-  }
-
-  /**
-   * The reply for a body over {@link #bodyLimit}.
-   *
-   * @param length the declared or counted body length, or -1 when reading stopped far past the
-   *     limit
-   */
-  default ApiReply oversized(HttpRequest head, long length) {
-    return error(new BodyLimit(bodyLimit(head), 1, false).exceeded(length));
-  }
-
-  /** The body limit of requests nobody chose one for. */
-  long DEFAULT_BODY_LIMIT = 1 << 20;
 }

@@ -179,21 +179,12 @@ public final class RestDispatcher implements Dispatcher {
         isMultipart(head.headers().get(HttpHeaderNames.CONTENT_TYPE)));
   }
 
-  /** The route's limit (see {@link dev.flarekv.server.api.BodyLimit}). */
+  /**
+   * The route's limit; a raw value over it is reported as Miniflare does, with the value's length.
+   */
   @Override
-  public long bodyLimit(HttpRequest head) {
-    return limit(head).bytes();
-  }
-
-  @Override
-  public int bodyWeight(HttpRequest head) {
-    return limit(head).weight();
-  }
-
-  /** A raw value over the limit is reported as Miniflare does: with the value's length. */
-  @Override
-  public ApiReply oversized(HttpRequest head, long length) {
-    return error(limit(head).exceeded(length));
+  public BodyLimit bodyLimit(HttpRequest head) {
+    return limit(head);
   }
 
   private static boolean isMultipart(String type) {

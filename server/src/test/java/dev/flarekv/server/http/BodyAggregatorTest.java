@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
+import dev.flarekv.server.api.BodyLimit;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -30,8 +31,8 @@ class BodyAggregatorTest {
         }
 
         @Override
-        public long bodyLimit(HttpRequest head) {
-          return head.method().equals(HttpMethod.PUT) ? 10 : 0;
+        public BodyLimit bodyLimit(HttpRequest head) {
+          return new BodyLimit(head.method().equals(HttpMethod.PUT) ? 10 : 0, 1, false);
         }
       };
 
@@ -132,13 +133,8 @@ class BodyAggregatorTest {
           }
 
           @Override
-          public long bodyLimit(HttpRequest head) {
-            return 10;
-          }
-
-          @Override
-          public int bodyWeight(HttpRequest head) {
-            return 3;
+          public BodyLimit bodyLimit(HttpRequest head) {
+            return new BodyLimit(10, 3, false);
           }
         };
     BodyBudget budget = new BodyBudget(20);
