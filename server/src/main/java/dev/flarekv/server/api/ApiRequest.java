@@ -15,9 +15,9 @@ import java.util.Map;
  * segments, the decoded query and the body. The body buffer belongs to the request handler, which
  * releases it after the endpoint returns; endpoints must copy what they keep.
  *
- * <p>It may also carry what the event loop already made of it ({@link #parsed}): a memory-only read
- * that declined leaves its checked operation here, so the blocking retry does not authenticate and
- * validate again.
+ * <p>It carries what the event loop already made of it: the route decided from its head ({@link
+ * #route}), and, for a memory-only read that declined, its checked operation ({@link #parsed}), so
+ * the blocking retry does not authenticate and validate again.
  */
 public final class ApiRequest {
   private final HttpMethod method;
@@ -25,6 +25,7 @@ public final class ApiRequest {
   private final Map<String, String> query;
   private final HttpHeaders headers;
   private final ByteBuf body;
+  private final HeadRoute route;
   private KvOperation parsed;
 
   /**
@@ -33,18 +34,21 @@ public final class ApiRequest {
    * @param query form-decoded query parameters (the first value of each name wins)
    * @param headers the request headers
    * @param body the request body, possibly empty
+   * @param route the route its listener decided from the head, or null when it was not asked
    */
   public ApiRequest(
       HttpMethod method,
       String rawPath,
       Map<String, String> query,
       HttpHeaders headers,
-      ByteBuf body) {
+      ByteBuf body,
+      HeadRoute route) {
     this.method = method;
     this.rawPath = rawPath;
     this.query = query;
     this.headers = headers;
     this.body = body;
+    this.route = route;
   }
 
   public HttpMethod method() {
@@ -68,6 +72,14 @@ public final class ApiRequest {
   }
 
   /**
+   * The route the listener decided from the request head ({@code Dispatcher.route}), or null for a
+   * request made without one (a listener then decides it from this request).
+   */
+  public HeadRoute route() {
+    return route;
+  }
+
+  /**
    * The operation the event loop parsed from this request before it handed it to the storage
    * executor (which the hand-off makes visible there), or null.
    */
@@ -82,6 +94,33 @@ public final class ApiRequest {
 
   /** Splits a request target into raw path and decoded query. */
   public static ApiRequest of(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body) {
+    return of(method, uri, headers, body, null);
+  }
+
+  /**
+   * Splits a request target into raw path and decoded query, for a request whose listener decided
+   * its route from the head.
+   *
+   * @throws dev.flarekv.protocol.error.KvException a malformed or oversized query
+   */
+  public static ApiRequest of(
+      HttpMethod method, String uri, HttpHeaders headers, ByteBuf body, HeadRoute route) {
+    String target = target(uri);
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    Map<String, String> query = q < 0 ? Map.of() : parseQuery(target.substring(q + 1));
+    return new ApiRequest(method, path, query, headers, body, route);
+  }
+
+  /** The raw path of a request target, as {@link #rawPath} will be: what a head is routed by. */
+  public static String rawPath(String uri) {
+    String target = target(uri);
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+
+  /** The origin-form target (path and query) of a request target, without any fragment. */
+  private static String target(String uri) {
     String target = uri;
     if (target.startsWith("http://") || target.startsWith("https://")) {
       // absolute-form request target (RFC 9112 3.2.2): keep path and query; the authority ends
@@ -97,13 +136,7 @@ public final class ApiRequest {
               : "/" + target.substring(end);
     }
     int hash = target.indexOf('#');
-    if (hash >= 0) {
-      target = target.substring(0, hash);
-    }
-    int q = target.indexOf('?');
-    String path = q < 0 ? target : target.substring(0, q);
-    Map<String, String> query = q < 0 ? Map.of() : parseQuery(target.substring(q + 1));
-    return new ApiRequest(method, path, query, headers, body);
+    return hash < 0 ? target : target.substring(0, hash);
   }
 
   static Map<String, String> parseQuery(String raw) {

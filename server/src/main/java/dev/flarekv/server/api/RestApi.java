@@ -42,7 +42,8 @@ public final class RestApi {
    * client hears.
    */
   public record Route(
-      String name, String accountId, BodyLimit limit, Call call, Call inline, KvException failure) {
+      String name, String accountId, BodyLimit limit, Call call, Call inline, KvException failure)
+      implements HeadRoute {
     /** The route's call, or its failure thrown. */
     public Call callOrThrow() {
       if (failure != null) {
@@ -88,17 +89,6 @@ public final class RestApi {
     } catch (KvException e) {
       return new Route(t.name, null, limit, null, null, e);
     }
-  }
-
-  /**
-   * The body limit of {@link #match}'s route, from the route table alone: no id is decoded and no
-   * call is built, so the head's limit costs a path split (nothing at all for a read).
-   */
-  public static BodyLimit limit(HttpMethod m, String rawPath, boolean multipart) {
-    if (m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD)) {
-      return BodyLimit.NONE;
-    }
-    return Template.of(segments(rawPath)).limit(m, multipart);
   }
 
   /** The route templates, told apart by the path's shape alone (no id checked). */

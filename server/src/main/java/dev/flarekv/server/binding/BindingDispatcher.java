@@ -10,8 +10,8 @@ import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.protocol.validation.KvValidator;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
-import dev.flarekv.server.api.BodyLimit;
 import dev.flarekv.server.api.BulkEndpoint;
+import dev.flarekv.server.api.HeadRoute;
 import dev.flarekv.server.api.PathKey;
 import dev.flarekv.server.auth.Principal;
 import dev.flarekv.server.auth.TokenAuthenticator;
@@ -80,19 +80,19 @@ public final class BindingDispatcher implements Dispatcher {
   @Override
   public ApiReply dispatch(ApiRequest request) {
     long start = System.nanoTime();
-    String form = RemoteProxyForm.matches(request.rawPath()) ? "ns/" : "";
     if (request.rawPath().equals("/healthz") && request.method().equals(HttpMethod.GET)) {
       // docs/server.md: "ok", or "degraded: <why>" while the store refuses writes
       return BindingSurface.text(
           200, null, store.degradedReason().map(why -> "degraded: " + why).orElse("ok"));
     }
-    if (!form.isEmpty() && RemoteProxyForm.isUpgrade(request)) {
+    BindingHead head = BindingHead.of(request);
+    if (head.websocket()) {
       return websocketProbe(request, start);
     }
-    String route = form + BindingRoute.NONE.name;
+    String route = head.metricName(BindingRoute.NONE);
     KvOperation op;
     try {
-      ApiRequest inner = form.isEmpty() ? request : RemoteProxyForm.unwrap(request);
+      ApiRequest inner = head.remote() ? RemoteProxyForm.unwrap(request) : request;
       KvOperation declined = request.parsed(); // a memory-only read that would have blocked
       Principal principal =
           declined != null
@@ -101,12 +101,14 @@ public final class BindingDispatcher implements Dispatcher {
       if (principal == null) {
         throw ErrorCode.AUTHENTICATION.exception("Authentication error");
       }
-      BindingRoute matched = BindingRoute.of(inner.rawPath());
-      if (matched != BindingRoute.NONE) {
-        route = form + matched.name;
-      }
+      route = head.metricName(head.route());
       KvOperation.Origin origin = new KvOperation.Origin(route, request.method(), start, principal);
-      op = declined != null ? reread(declined, origin, inner) : parse(matched, origin, inner);
+      op =
+          declined != null
+              // token, key and options were checked on the event loop; the namespace came from
+              // memory, so it is resolved again now with the store's word that it still exists
+              ? declined.blockingRead(namespace(inner, principal), start)
+              : parse(head.route(), origin, inner);
     } catch (Throwable t) {
       op = KvOperation.rejected(new KvOperation.Origin(route, request.method(), start, null), t);
     }
@@ -142,23 +144,17 @@ public final class BindingDispatcher implements Dispatcher {
   }
 
   /**
-   * A read the event loop parsed and could not answer from memory: token, key and options were
-   * checked there; only the namespace is resolved again, now with the store's word that it exists.
-   */
-  private KvOperation reread(KvOperation declined, KvOperation.Origin origin, ApiRequest request) {
-    NamespaceRef ns = namespace(request, origin.principal());
-    return KvOperation.ofKey(Kind.GET, origin, ns, declined.key());
-  }
-
-  /**
    * Miniflare's WebSocket (RPC session) attempt before each remote-proxy operation: refused at
    * once, with no store call, so Miniflare goes on with the plain HTTP request.
    */
   private ApiReply websocketProbe(ApiRequest request, long start) {
-    ApiReply reply =
-        BindingSurface.text(404, null, "Not Found: flarekv takes no WebSocket sessions");
-    metrics.record("ns/websocket", request.method(), reply.status(), System.nanoTime() - start);
-    return reply;
+    KvOperation.Origin origin =
+        new KvOperation.Origin("ns/websocket", request.method(), start, null);
+    return pipeline.run(
+        KvOperation.call(
+            origin,
+            () ->
+                BindingSurface.text(404, null, "Not Found: flarekv takes no WebSocket sessions")));
   }
 
   /**
@@ -173,19 +169,15 @@ public final class BindingDispatcher implements Dispatcher {
       return null;
     }
     long start = System.nanoTime();
-    String route = BindingRoute.KEY.name;
-    ApiRequest inner = request;
-    if (RemoteProxyForm.matches(request.rawPath())) {
-      if (RemoteProxyForm.isUpgrade(request)) {
-        return websocketProbe(request, start);
-      }
-      route = "ns/" + route;
-      inner = RemoteProxyForm.unwrap(request); // a failure: the blocking path reports it
+    BindingHead head = BindingHead.of(request);
+    if (head.websocket()) {
+      return websocketProbe(request, start);
     }
-    String path = inner.rawPath();
-    if (BindingRoute.of(path) != BindingRoute.KEY || path.equals("/healthz")) {
+    if (head.route() != BindingRoute.KEY || request.rawPath().equals("/healthz")) {
       return null;
     }
+    // a remote-proxy request that does not unwrap fails here: the blocking path reports it
+    ApiRequest inner = head.remote() ? RemoteProxyForm.unwrap(request) : request;
     Principal principal = auth.principal(inner.header(HttpHeaderNames.AUTHORIZATION.toString()));
     NamespaceRef ns =
         principal == null
@@ -196,8 +188,9 @@ public final class BindingDispatcher implements Dispatcher {
     if (ns == null || !principal.mayAccess(ns.accountId())) {
       return null;
     }
+    String route = head.metricName(BindingRoute.KEY);
     KvOperation.Origin origin = new KvOperation.Origin(route, request.method(), start, principal);
-    KvOperation op = get(Kind.GET_CACHED, origin, ns, path.substring(1), inner);
+    KvOperation op = get(Kind.GET_CACHED, origin, ns, inner.rawPath().substring(1), inner);
     ApiReply reply = pipeline.run(op);
     if (reply == null) {
       request.parsed(op);
@@ -205,32 +198,18 @@ public final class BindingDispatcher implements Dispatcher {
     return reply;
   }
 
-  /** See {@link BindingRoute#limit}. */
+  /** See {@link BindingHead}: the form, the route and its body limit, from the head. */
   @Override
-  public BodyLimit bodyLimit(HttpRequest head) {
-    return BindingRoute.limit(head.method());
+  public HeadRoute route(HttpRequest head) {
+    return BindingHead.of(head.method(), head.uri(), head.headers());
   }
 
-  /**
-   * The request's namespace, if the principal may reach its account. Checked before a namespace
-   * named by title would be created, so a scoped token never creates one in another account.
-   */
+  /** The request's namespace, if the principal may reach its account. */
   private NamespaceRef namespace(ApiRequest request, Principal principal) {
-    String id = request.header(NamespaceResolver.HEADER);
-    String title = request.header(NamespaceResolver.TITLE_HEADER);
-    if (namespaces.byTitle(id, title) && !principal.mayAccess(namespaces.defaultAccount())) {
-      throw forbidden();
-    }
-    NamespaceRef ns = namespaces.resolve(id, title);
-    if (!principal.mayAccess(ns.accountId())) {
-      throw forbidden();
-    }
-    return ns;
-  }
-
-  private static KvException forbidden() {
-    return ErrorCode.FORBIDDEN.exception(
-        "Forbidden: this token may not access the KV namespace's account");
+    return namespaces.resolve(
+        request.header(NamespaceResolver.HEADER),
+        request.header(NamespaceResolver.TITLE_HEADER),
+        principal::mayAccess);
   }
 
   /** W1. */

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Finds the namespace of a binding request. workerd sends no namespace id, so it comes from one of
@@ -58,19 +59,19 @@ public final class NamespaceResolver {
     this.defaultTitle = defaultTitle;
   }
 
-  /** The account of title-named namespaces (the header's and {@code --binding-namespace}'s). */
-  public String defaultAccount() {
-    return defaultAccount;
-  }
-
   /**
-   * Whether a request with these header values names its namespace by title (header or default),
-   * that is in the default account, possibly creating it. Also rejects a request with both headers.
+   * The namespace for a request with these header values (each null when absent), if the caller may
+   * reach its account. A title names a namespace of the default account: the caller's access to
+   * that account is checked before the namespace is looked up, so a scoped token never creates one
+   * in another account.
    *
    * @param id the {@code X-Flarekv-Namespace} value, or null
    * @param title the {@code X-Flarekv-Namespace-Title} value, or null
+   * @param mayAccess whether the caller may reach an account
+   * @throws KvException INVALID_REQUEST for both headers, a bad id or title, a missing id or no
+   *     namespace named at all; FORBIDDEN for an account the caller may not reach
    */
-  public boolean byTitle(String id, String title) {
+  public NamespaceRef resolve(String id, String title, Predicate<String> mayAccess) {
     if (present(id) && title != null) {
       throw ErrorCode.INVALID_REQUEST.exception(
           "Send either "
@@ -79,16 +80,23 @@ public final class NamespaceResolver {
               + TITLE_HEADER
               + " (a title), not both");
     }
-    return !present(id);
+    NamespaceRef ns;
+    if (present(id)) {
+      ns = resolveId(id.trim());
+    } else if (!mayAccess.test(defaultAccount)) {
+      throw forbidden();
+    } else {
+      ns = resolveTitle(title);
+    }
+    if (!mayAccess.test(ns.accountId())) {
+      throw forbidden();
+    }
+    return ns;
   }
 
-  /** The namespace for a request with these header values (each null when absent). */
-  public NamespaceRef resolve(String id, String title) {
-    if (!byTitle(id, title)) {
-      return resolveId(id.trim());
-    }
+  private NamespaceRef resolveTitle(String title) {
     if (title != null) {
-      return resolveTitle(validTitle(title));
+      return resolveTitled(validTitle(title));
     }
     if (defaultTitle == null) {
       throw ErrorCode.INVALID_REQUEST.exception(
@@ -98,7 +106,12 @@ public final class NamespaceResolver {
               + TITLE_HEADER
               + " header (workerd injectRequestHeaders) or start flarekv with --binding-namespace");
     }
-    return resolveTitle(defaultTitle);
+    return resolveTitled(defaultTitle);
+  }
+
+  private static KvException forbidden() {
+    return ErrorCode.FORBIDDEN.exception(
+        "Forbidden: this token may not access the KV namespace's account");
   }
 
   /**
@@ -136,7 +149,7 @@ public final class NamespaceResolver {
    * The default account's namespace with this title, created when there is none. Creation is
    * serialized, so two first requests at once create one namespace.
    */
-  private NamespaceRef resolveTitle(String title) {
+  private NamespaceRef resolveTitled(String title) {
     NamespaceRef cached = titles.get(title);
     if (cached != null && stillTitled(cached, title)) {
       return cached;

@@ -5,7 +5,6 @@ import dev.flarekv.protocol.validation.KvValidator;
 import dev.flarekv.server.api.ApiRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
@@ -47,16 +46,6 @@ final class RemoteProxyForm {
    */
   static boolean matches(String rawPath) {
     return rawPath.startsWith(PREFIX);
-  }
-
-  /**
-   * Miniflare's WebSocket probe. Other upgrades (an HTTP client offering {@code h2c}) are ignored,
-   * as everywhere on this listener.
-   */
-  static boolean isUpgrade(ApiRequest request) {
-    return request
-        .headers()
-        .containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.flarekv.server.http;
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.BodyLimit;
+import dev.flarekv.server.api.HeadRoute;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -24,9 +25,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * Collects a request head and its body into one {@link FullHttpRequest}, with a body limit chosen
- * per request by the listener ({@link Dispatcher#bodyLimit}): 25 MiB for a value write, 100 MB for
- * a bulk write, little for everything else. Replaces Netty's aggregator, whose one limit per
- * pipeline would let any route buffer the largest body.
+ * per request by the listener with its route ({@link Dispatcher#route}): 25 MiB for a value write,
+ * 100 MB for a bulk write, little for everything else. Replaces Netty's aggregator, whose one limit
+ * per pipeline would let any route buffer the largest body.
  *
  * <ul>
  *   <li>A declared {@code Content-Length} over the limit is refused from the head; a streamed
@@ -62,6 +63,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
   private HttpRequest head;
   private BudgetedBody body; // null until the first body byte
   private ByteBufAllocator alloc;
+  private HeadRoute route;
   private BodyLimit limit;
   private long received;
   private boolean keepAlive;
@@ -124,7 +126,8 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
           false);
       return;
     }
-    limit = dispatcher.bodyLimit(request);
+    route = dispatcher.route(request);
+    limit = route.limit();
     long declared = HttpUtil.getContentLength(request, -1L);
     if (declared > limit.bytes()) {
       reject(ctx, oversized(declared), declared - limit.bytes() <= MAX_DISCARD_BYTES);
@@ -197,7 +200,8 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     ByteBuf done = body == null ? Unpooled.EMPTY_BUFFER : body;
     body = null;
     FullHttpRequest full =
-        new DefaultFullHttpRequest(
+        new RoutedRequest(
+            route,
             request.protocolVersion(),
             request.method(),
             request.uri(),

@@ -4,6 +4,7 @@ import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
 import dev.flarekv.server.api.BodyLimit;
+import dev.flarekv.server.api.HeadRoute;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -31,14 +32,16 @@ public interface Dispatcher {
   }
 
   /**
-   * The body limit of this request's route, decided once from its head on the event loop (cheap,
-   * never blocking): the most body bytes it may carry (bodies over it are never buffered), what one
-   * body byte costs the server-wide {@link BodyBudget} while the request is in flight (1 for a body
-   * kept as it came, more for one also parsed into a larger form), and how a body over it is
-   * reported ({@link BodyLimit#exceeded}, answered through {@link #error}). Without a route of its
-   * own a request takes a small JSON body.
+   * The route of this request, decided once from its head on the event loop (cheap, never
+   * blocking), with the body limit it takes: the most body bytes the request may carry (bodies over
+   * it are never buffered), what one body byte costs the server-wide {@link BodyBudget} while the
+   * request is in flight (1 for a body kept as it came, more for one also parsed into a larger
+   * form), and how a body over it is reported ({@link BodyLimit#exceeded}, answered through {@link
+   * #error}). The request carries the route on ({@link ApiRequest#route}) to {@link
+   * #dispatchInline} and {@link #dispatch}. Without a route of its own a request takes a small JSON
+   * body.
    */
-  default BodyLimit bodyLimit(HttpRequest head) {
-    return BodyLimit.SMALL;
+  default HeadRoute route(HttpRequest head) {
+    return HeadRoute.NONE;
   }
 }

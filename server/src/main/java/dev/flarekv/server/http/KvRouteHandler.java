@@ -4,6 +4,7 @@ import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
+import dev.flarekv.server.api.HeadRoute;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -158,7 +159,10 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
     boolean keepAlive = Responses.keepAlive(request);
     ApiRequest api;
     try {
-      api = ApiRequest.of(request.method(), request.uri(), request.headers(), request.content());
+      HeadRoute route = request instanceof RoutedRequest routed ? routed.route() : null;
+      api =
+          ApiRequest.of(
+              request.method(), request.uri(), request.headers(), request.content(), route);
     } catch (RuntimeException e) {
       request.release();
       ApiReply error = e instanceof KvException kv ? dispatcher.error(kv) : KvErrorMapper.reply(e);

@@ -6,7 +6,7 @@ import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.json.KvJson;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
-import dev.flarekv.server.api.BodyLimit;
+import dev.flarekv.server.api.HeadRoute;
 import dev.flarekv.server.api.RestApi;
 import dev.flarekv.server.api.RestSurface;
 import dev.flarekv.server.auth.Principal;
@@ -85,13 +85,7 @@ public final class RestDispatcher implements Dispatcher {
     KvOperation declined = request.parsed(); // a memory-only read that would have blocked
     if (declined != null) {
       // token, route, account and key were checked on the event loop
-      KvOperation.Origin o = declined.origin();
-      return pipeline.run(
-          KvOperation.ofKey(
-              KvOperation.Kind.GET,
-              new KvOperation.Origin(o.route(), o.method(), start, o.principal()),
-              declined.namespace(),
-              declined.key()));
+      return pipeline.run(declined.blockingRead(declined.namespace(), start));
     }
     KvOperation op;
     try {
@@ -156,35 +150,34 @@ public final class RestDispatcher implements Dispatcher {
     return reply;
   }
 
+  /** The route decided from the head, or (for a request made without one) from the request. */
   private RestApi.Route route(ApiRequest request) {
-    HttpMethod method = request.method();
-    return api.match(
-        method,
-        request.rawPath(),
-        !method.equals(HttpMethod.GET)
-            && isMultipart(request.header(HttpHeaderNames.CONTENT_TYPE.toString())));
-  }
-
-  /** The body limit of the route {@link #dispatch} will take, from the head. */
-  private static BodyLimit limit(HttpRequest head) {
-    HttpMethod method = head.method();
-    if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
-      return BodyLimit.NONE;
+    if (request.route() instanceof RestApi.Route decided) {
+      return decided;
     }
-    String uri = head.uri();
-    int q = uri.indexOf('?');
-    return RestApi.limit(
-        method,
-        q < 0 ? uri : uri.substring(0, q),
-        isMultipart(head.headers().get(HttpHeaderNames.CONTENT_TYPE)));
+    return match(
+        request.method(),
+        request.rawPath(),
+        request.header(HttpHeaderNames.CONTENT_TYPE.toString()));
   }
 
   /**
-   * The route's limit; a raw value over it is reported as Miniflare does, with the value's length.
+   * The API route of a request under {@link RestApi#PREFIX}, decided from its head; health, metrics
+   * and unknown paths take no body on a read and a small one otherwise.
    */
   @Override
-  public BodyLimit bodyLimit(HttpRequest head) {
-    return limit(head);
+  public HeadRoute route(HttpRequest head) {
+    String path = ApiRequest.rawPath(head.uri());
+    if (!path.startsWith(RestApi.PREFIX + "/")) {
+      HttpMethod method = head.method();
+      boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
+      return read ? HeadRoute.NO_BODY : HeadRoute.NONE;
+    }
+    return match(head.method(), path, head.headers().get(HttpHeaderNames.CONTENT_TYPE));
+  }
+
+  private RestApi.Route match(HttpMethod method, String rawPath, String contentType) {
+    return api.match(method, rawPath, !method.equals(HttpMethod.GET) && isMultipart(contentType));
   }
 
   private static boolean isMultipart(String type) {

@@ -59,7 +59,8 @@ public final class KvOperation {
    * @param route the route template, the metrics tag ({@code unmatched} when there is none)
    * @param method the HTTP method
    * @param startNanos when the request was taken up ({@link System#nanoTime})
-   * @param principal the authenticated caller, null when the request was refused before
+   * @param principal the authenticated caller, null when the request was refused before or needs
+   *     none (the remote-proxy form's WebSocket probe)
    */
   public record Origin(String route, HttpMethod method, long startNanos, Principal principal) {}
 
@@ -111,6 +112,19 @@ public final class KvOperation {
       throw new IllegalArgumentException("not a single-key kind: " + kind);
     }
     return new KvOperation(kind, origin, ns, key);
+  }
+
+  /**
+   * The blocking read of a {@link Kind#GET_CACHED} that declined (memory could not answer): the
+   * same caller, route and key, now a {@link Kind#GET} taken up at {@code startNanos}, in {@code
+   * ns} (the declined read's namespace, or the same one confirmed by the store).
+   */
+  public KvOperation blockingRead(NamespaceRef ns, long startNanos) {
+    if (kind != Kind.GET_CACHED) {
+      throw new IllegalStateException("only a memory-only read is retried blocking, not " + kind);
+    }
+    Origin o = new Origin(origin.route(), origin.method(), startNanos, origin.principal());
+    return new KvOperation(Kind.GET, o, ns, args);
   }
 
   public static KvOperation put(Origin origin, NamespaceRef ns, KvEntry entry) {

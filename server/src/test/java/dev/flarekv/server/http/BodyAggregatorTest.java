@@ -6,6 +6,7 @@ import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
 import dev.flarekv.server.api.BodyLimit;
+import dev.flarekv.server.api.HeadRoute;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -31,8 +32,8 @@ class BodyAggregatorTest {
         }
 
         @Override
-        public BodyLimit bodyLimit(HttpRequest head) {
-          return new BodyLimit(head.method().equals(HttpMethod.PUT) ? 10 : 0, 1, false);
+        public HeadRoute route(HttpRequest head) {
+          return () -> new BodyLimit(head.method().equals(HttpMethod.PUT) ? 10 : 0, 1, false);
         }
       };
 
@@ -133,8 +134,8 @@ class BodyAggregatorTest {
           }
 
           @Override
-          public BodyLimit bodyLimit(HttpRequest head) {
-            return new BodyLimit(10, 3, false);
+          public HeadRoute route(HttpRequest head) {
+            return () -> new BodyLimit(10, 3, false);
           }
         };
     BodyBudget budget = new BodyBudget(20);
