@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -83,6 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
               + " line; blank lines and # comments are ignored. --api-token tokens keep access to"
               + " every account.")
   Path tokensFile;
+
+  @Mixin ModesOptions modes;
 
   @Option(
       names = "--sync",
@@ -278,7 +281,8 @@ public final class ServeCommand implements Callable<Integer> {
         .withAccountId(accountId)
         .withBindingPort(parseBindingPort(bindingPort))
         .withBindingNamespace(bindingNamespace)
-        .withCassandra(cassandraConfig());
+        .withCassandra(cassandraConfig())
+        .withModes(modes.toModes());
   }
 
   /**

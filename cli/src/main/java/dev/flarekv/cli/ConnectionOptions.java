@@ -1,5 +1,6 @@
 package dev.flarekv.cli;
 
+import dev.flarekv.protocol.client.ControlClient;
 import dev.flarekv.protocol.client.KvClient;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -113,6 +114,12 @@ final class ConnectionOptions {
 
   String token(CliIo io) {
     return first(apiToken, io.env("CLOUDFLARE_API_TOKEN"), io.env("FLAREKV_API_TOKEN"));
+  }
+
+  /** A client for the resolved server's emulator controls, with the resolved token. */
+  ControlClient controls(CliIo io) {
+    checkRemote();
+    return new ControlClient(baseUrl(io), token(io));
   }
 
   /** A client for the resolved server, token and account (asking /memberships if needed). */

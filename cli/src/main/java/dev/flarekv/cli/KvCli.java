@@ -52,9 +52,9 @@ public final class KvCli implements Runnable {
 
   /**
    * Adds {@code kv}, the hidden colon aliases ({@code kv:namespace}, {@code kv:key}, {@code
-   * kv:bulk}) and {@code export} / {@code import} to another command line (the {@code flarekv}
-   * root), applies {@link KvExitCodes} to the whole tree and points {@code getOut()} at {@link
-   * CliIo#stdout()}.
+   * kv:bulk}), {@code export} / {@code import} and the emulator controls ({@code modes}, ...) to
+   * another command line (the {@code flarekv} root), applies {@link KvExitCodes} to the whole tree
+   * and points {@code getOut()} at {@link CliIo#stdout()}.
    */
   public static void install(CommandLine root, CliIo io) {
     CliFactory factory = new CliFactory(io);
@@ -67,6 +67,8 @@ public final class KvCli implements Runnable {
     }
     root.addSubcommand("export", new CommandLine(ExportCommand.class, factory));
     root.addSubcommand("import", new CommandLine(ImportCommand.class, factory));
+    // the emulator controls (docs/modes.md)
+    root.addSubcommand("modes", new CommandLine(ModesCommand.class, factory));
     root.setOut(writer(io));
     configure(root);
   }

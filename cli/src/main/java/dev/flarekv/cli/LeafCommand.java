@@ -1,5 +1,6 @@
 package dev.flarekv.cli;
 
+import dev.flarekv.protocol.client.ControlClient;
 import dev.flarekv.protocol.client.KvClient;
 import java.io.PrintWriter;
 import java.util.Objects;
@@ -54,5 +55,10 @@ abstract class LeafCommand implements Callable<Integer> {
 
   KvClient client() {
     return connection.client(io);
+  }
+
+  /** The server's emulator controls ({@code /flarekv/v1/}). */
+  ControlClient controls() {
+    return connection.controls(io);
   }
 }

@@ -9,11 +9,13 @@ import dev.flarekv.server.api.ValuesEndpoint;
 import dev.flarekv.server.auth.TokenAuthenticator;
 import dev.flarekv.server.binding.BindingDispatcher;
 import dev.flarekv.server.binding.NamespaceResolver;
+import dev.flarekv.server.control.ControlApi;
 import dev.flarekv.server.http.BodyBudget;
 import dev.flarekv.server.http.ConnectionTracker;
 import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvServerInitializer;
 import dev.flarekv.server.http.RestDispatcher;
+import dev.flarekv.server.modes.Realism;
 import dev.flarekv.server.pipeline.KvExecutor;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreConfig;
@@ -134,13 +136,23 @@ public final class KvServer implements AutoCloseable {
             new ValuesEndpoint(clock),
             new BulkEndpoint(clock),
             new AccountEndpoint(config.accountId(), auth));
+    Realism realism = Realism.of(config.modes(), clock, store, registry);
     RestDispatcher dispatcher =
-        new RestDispatcher(api, executor, auth, registry, () -> ready, store::degradedReason);
+        new RestDispatcher(
+            api,
+            new ControlApi(realism.controls()),
+            executor,
+            realism.policies(),
+            auth,
+            registry,
+            () -> ready,
+            store::degradedReason);
     BindingDispatcher binding =
         new BindingDispatcher(
             store,
             clock,
             executor,
+            realism.policies(),
             auth,
             new NamespaceResolver(store, config.accountId(), config.bindingNamespace()),
             registry);

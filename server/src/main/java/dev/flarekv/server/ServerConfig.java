@@ -1,6 +1,7 @@
 package dev.flarekv.server;
 
 import dev.flarekv.server.auth.ScopedToken;
+import dev.flarekv.server.modes.Modes;
 import dev.flarekv.storage.cassandra.CassandraConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.util.function.Consumer;
  *     (docs/cassandra.md), or null for RocksDB in {@code dataDir}
  * @param bodyBudgetBytes the most request-body bytes (weighted by what parsing them costs) held in
  *     memory at once over all connections; 0 for half the heap, at least 256 MiB
+ * @param modes the production-realism modes (docs/modes.md); {@link Modes#OFF} by default
  */
 public record ServerConfig(
     String host,
@@ -51,7 +53,8 @@ public record ServerConfig(
     Duration idleTimeout,
     Duration requestReadTimeout,
     CassandraConfig cassandra,
-    long bodyBudgetBytes) {
+    long bodyBudgetBytes,
+    Modes modes) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8790;
@@ -92,6 +95,7 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "requestReadTimeout must be at least 1 ms: " + requestReadTimeout);
     }
+    Objects.requireNonNull(modes, "modes");
     if (bodyBudgetBytes < 0) {
       throw new IllegalArgumentException("bodyBudgetBytes must be >= 0: " + bodyBudgetBytes);
     }
@@ -118,7 +122,8 @@ public record ServerConfig(
         DEFAULT_IDLE_TIMEOUT,
         DEFAULT_REQUEST_READ_TIMEOUT,
         null,
-        0);
+        0,
+        Modes.OFF);
   }
 
   public ServerConfig withHost(String value) {
@@ -187,6 +192,11 @@ public record ServerConfig(
     return with(d -> d.bodyBudgetBytes = value);
   }
 
+  /** Starts the server with these realism modes. */
+  public ServerConfig withModes(Modes value) {
+    return with(d -> d.modes = value);
+  }
+
   private ServerConfig with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -211,6 +221,7 @@ public record ServerConfig(
     Duration requestReadTimeout;
     CassandraConfig cassandra;
     long bodyBudgetBytes;
+    Modes modes;
 
     Draft(ServerConfig c) {
       host = c.host;
@@ -229,6 +240,7 @@ public record ServerConfig(
       requestReadTimeout = c.requestReadTimeout;
       cassandra = c.cassandra;
       bodyBudgetBytes = c.bodyBudgetBytes;
+      modes = c.modes;
     }
 
     ServerConfig build() {
@@ -248,7 +260,8 @@ public record ServerConfig(
           idleTimeout,
           requestReadTimeout,
           cassandra,
-          bodyBudgetBytes);
+          bodyBudgetBytes,
+          modes);
     }
   }
 
@@ -289,6 +302,8 @@ public record ServerConfig(
             : "cassandra " + cassandra.keyspace() + " at " + cassandra.contactPoints())
         + ", bodyBudgetBytes="
         + bodyBudgetBytes
+        + ", modes="
+        + modes
         + "]";
   }
 }

@@ -21,6 +21,7 @@ import dev.flarekv.server.pipeline.KvExecutor;
 import dev.flarekv.server.pipeline.KvOperation;
 import dev.flarekv.server.pipeline.KvOperation.Kind;
 import dev.flarekv.server.pipeline.KvPipeline;
+import dev.flarekv.server.pipeline.KvPolicy;
 import dev.flarekv.storage.KvStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufUtil;
@@ -29,6 +30,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.List;
 
 /**
  * The workerd binding protocol (docs/kv-semantics.md §10, W1-W6): what workerd sends to the service
@@ -49,6 +51,9 @@ public final class BindingDispatcher implements Dispatcher {
   static final String METADATA_HEADER = "CF-KV-Metadata";
   static final String EXPIRATION_HEADER = "CF-Expiration";
 
+  /** The request header naming the edge location a read is served at (eventual consistency). */
+  public static final String LOCATION_HEADER = "X-Flarekv-Location";
+
   private final KvStore store;
   private final InstantSource clock;
   private final TokenAuthenticator auth;
@@ -61,6 +66,7 @@ public final class BindingDispatcher implements Dispatcher {
       KvStore store,
       InstantSource clock,
       KvExecutor executor,
+      List<KvPolicy> realism,
       TokenAuthenticator auth,
       NamespaceResolver namespaces,
       MeterRegistry registry) {
@@ -69,7 +75,7 @@ public final class BindingDispatcher implements Dispatcher {
     this.auth = auth;
     this.namespaces = namespaces;
     this.metrics = new RequestMetrics(registry, "binding");
-    this.pipeline = KvPipeline.standard(executor, surface, metrics);
+    this.pipeline = KvPipeline.standard(executor, surface, metrics, realism);
   }
 
   /**
@@ -102,7 +108,7 @@ public final class BindingDispatcher implements Dispatcher {
         throw ErrorCode.AUTHENTICATION.exception("Authentication error");
       }
       route = head.metricName(head.route());
-      KvOperation.Origin origin = new KvOperation.Origin(route, request.method(), start, principal);
+      KvOperation.Origin origin = origin(route, request.method(), start, principal, inner);
       op =
           declined != null
               // token, key and options were checked on the event loop; the namespace came from
@@ -110,7 +116,7 @@ public final class BindingDispatcher implements Dispatcher {
               ? declined.blockingRead(namespace(inner, principal), start)
               : parse(head.route(), origin, inner);
     } catch (Throwable t) {
-      op = KvOperation.rejected(new KvOperation.Origin(route, request.method(), start, null), t);
+      op = KvOperation.rejected(origin(route, request.method(), start, null, request), t);
     }
     return pipeline.run(op);
   }
@@ -148,8 +154,7 @@ public final class BindingDispatcher implements Dispatcher {
    * once, with no store call, so Miniflare goes on with the plain HTTP request.
    */
   private ApiReply websocketProbe(ApiRequest request, long start) {
-    KvOperation.Origin origin =
-        new KvOperation.Origin("ns/websocket", request.method(), start, null);
+    KvOperation.Origin origin = origin("ns/websocket", request.method(), start, null, request);
     return pipeline.run(
         KvOperation.call(
             origin,
@@ -189,7 +194,7 @@ public final class BindingDispatcher implements Dispatcher {
       return null;
     }
     String route = head.metricName(BindingRoute.KEY);
-    KvOperation.Origin origin = new KvOperation.Origin(route, request.method(), start, principal);
+    KvOperation.Origin origin = origin(route, request.method(), start, principal, inner);
     KvOperation op = get(Kind.GET_CACHED, origin, ns, inner.rawPath().substring(1), inner);
     ApiReply reply = pipeline.run(op);
     if (reply == null) {
@@ -202,6 +207,21 @@ public final class BindingDispatcher implements Dispatcher {
   @Override
   public HeadRoute route(HttpRequest head) {
     return BindingHead.of(head.method(), head.uri(), head.headers());
+  }
+
+  /** A binding request's origin, at the location its {@value #LOCATION_HEADER} header names. */
+  private static KvOperation.Origin origin(
+      String route, HttpMethod method, long start, Principal principal, ApiRequest request) {
+    String location = request.header(LOCATION_HEADER);
+    return new KvOperation.Origin(
+        KvOperation.Surface.BINDING,
+        route,
+        method,
+        start,
+        principal,
+        location == null || location.isBlank()
+            ? KvOperation.Origin.DEFAULT_LOCATION
+            : location.trim());
   }
 
   /** The request's namespace, if the principal may reach its account. */

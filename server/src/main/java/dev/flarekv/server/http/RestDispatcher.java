@@ -11,14 +11,17 @@ import dev.flarekv.server.api.RestApi;
 import dev.flarekv.server.api.RestSurface;
 import dev.flarekv.server.auth.Principal;
 import dev.flarekv.server.auth.TokenAuthenticator;
+import dev.flarekv.server.control.ControlApi;
 import dev.flarekv.server.pipeline.KvExecutor;
 import dev.flarekv.server.pipeline.KvOperation;
 import dev.flarekv.server.pipeline.KvPipeline;
+import dev.flarekv.server.pipeline.KvPolicy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +39,7 @@ public final class RestDispatcher implements Dispatcher {
       "Authentication error: this API token may not access that account";
 
   private final RestApi api;
+  private final ControlApi controls;
   private final TokenAuthenticator auth;
   private final PrometheusMeterRegistry registry;
   private final KvPipeline pipeline;
@@ -48,16 +52,20 @@ public final class RestDispatcher implements Dispatcher {
    */
   public RestDispatcher(
       RestApi api,
+      ControlApi controls,
       KvExecutor executor,
+      List<KvPolicy> realism,
       TokenAuthenticator auth,
       PrometheusMeterRegistry registry,
       BooleanSupplier ready,
       Supplier<Optional<String>> degraded) {
     this.api = api;
+    this.controls = controls;
     this.auth = auth;
     this.registry = registry;
     this.pipeline =
-        KvPipeline.standard(executor, new RestSurface(), new RequestMetrics(registry, "rest"));
+        KvPipeline.standard(
+            executor, new RestSurface(), new RequestMetrics(registry, "rest"), realism);
     this.ready = ready;
     this.degraded = degraded;
   }
@@ -89,7 +97,9 @@ public final class RestDispatcher implements Dispatcher {
     }
     KvOperation op;
     try {
-      if (!path.equals(RestApi.PREFIX) && !path.startsWith(RestApi.PREFIX + "/")) {
+      if (!path.equals(RestApi.PREFIX)
+          && !path.startsWith(RestApi.PREFIX + "/")
+          && !ControlApi.matches(path)) {
         throw ErrorCode.NO_ROUTE.exception("No route for that URI");
       }
       Principal principal =
@@ -103,9 +113,9 @@ public final class RestDispatcher implements Dispatcher {
       if (matched.accountId() != null && !principal.mayAccess(matched.accountId())) {
         throw ErrorCode.FORBIDDEN.exception(FORBIDDEN_MESSAGE);
       }
-      op = call.parse(request, new KvOperation.Origin(route, request.method(), start, principal));
+      op = call.parse(request, KvOperation.Origin.rest(route, request.method(), start, principal));
     } catch (Throwable t) {
-      op = KvOperation.rejected(new KvOperation.Origin(route, request.method(), start, null), t);
+      op = KvOperation.rejected(KvOperation.Origin.rest(route, request.method(), start, null), t);
     }
     return pipeline.run(op);
   }
@@ -136,7 +146,7 @@ public final class RestDispatcher implements Dispatcher {
       return null;
     }
     KvOperation.Origin origin =
-        new KvOperation.Origin(matched.name(), request.method(), start, principal);
+        KvOperation.Origin.rest(matched.name(), request.method(), start, principal);
     KvOperation op;
     try {
       op = matched.inline().parse(request, origin);
@@ -155,6 +165,9 @@ public final class RestDispatcher implements Dispatcher {
     if (request.route() instanceof RestApi.Route decided) {
       return decided;
     }
+    if (ControlApi.matches(request.rawPath())) {
+      return controls.match(request.method(), request.rawPath());
+    }
     return match(
         request.method(),
         request.rawPath(),
@@ -162,12 +175,16 @@ public final class RestDispatcher implements Dispatcher {
   }
 
   /**
-   * The API route of a request under {@link RestApi#PREFIX}, decided from its head; health, metrics
-   * and unknown paths take no body on a read and a small one otherwise.
+   * The API route of a request under {@link RestApi#PREFIX} or {@link ControlApi#PREFIX}, decided
+   * from its head; health, metrics and unknown paths take no body on a read and a small one
+   * otherwise.
    */
   @Override
   public HeadRoute route(HttpRequest head) {
     String path = ApiRequest.rawPath(head.uri());
+    if (ControlApi.matches(path)) {
+      return controls.match(head.method(), path);
+    }
     if (!path.startsWith(RestApi.PREFIX + "/")) {
       HttpMethod method = head.method();
       boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);

@@ -53,16 +53,47 @@ public final class KvOperation {
     REJECTED
   }
 
+  /** Which listener an operation came in on. */
+  public enum Surface {
+    /** The Cloudflare REST API v4 ({@code /client/v4}) and the emulator controls. */
+    REST,
+    /** The workerd binding protocol. */
+    BINDING
+  }
+
   /**
    * Who sent the request and how.
    *
+   * @param surface the listener it came in on
    * @param route the route template, the metrics tag ({@code unmatched} when there is none)
    * @param method the HTTP method
    * @param startNanos when the request was taken up ({@link System#nanoTime})
    * @param principal the authenticated caller, null when the request was refused before or needs
    *     none (the remote-proxy form's WebSocket probe)
+   * @param location the edge location a binding request reads at ({@code X-Flarekv-Location},
+   *     {@link #DEFAULT_LOCATION} without one); null on the REST surface, which reads the central
+   *     store
    */
-  public record Origin(String route, HttpMethod method, long startNanos, Principal principal) {}
+  public record Origin(
+      Surface surface,
+      String route,
+      HttpMethod method,
+      long startNanos,
+      Principal principal,
+      String location) {
+    /** The location of a binding request that names none. */
+    public static final String DEFAULT_LOCATION = "default";
+
+    /** A REST request's origin. */
+    public static Origin rest(String route, HttpMethod method, long startNanos, Principal p) {
+      return new Origin(Surface.REST, route, method, startNanos, p, null);
+    }
+
+    /** The same origin, taken up again at {@code nanos} (a declined read retried blocking). */
+    Origin restartedAt(long nanos) {
+      return new Origin(surface, route, method, nanos, principal, location);
+    }
+  }
 
   /** The arguments of a {@link Kind#LIST}. */
   public record ListQuery(String prefix, String startAfter, int limit) {}
@@ -123,8 +154,7 @@ public final class KvOperation {
     if (kind != Kind.GET_CACHED) {
       throw new IllegalStateException("only a memory-only read is retried blocking, not " + kind);
     }
-    Origin o = new Origin(origin.route(), origin.method(), startNanos, origin.principal());
-    return new KvOperation(Kind.GET, o, ns, args);
+    return new KvOperation(Kind.GET, origin.restartedAt(startNanos), ns, args);
   }
 
   public static KvOperation put(Origin origin, NamespaceRef ns, KvEntry entry) {

@@ -3,6 +3,7 @@ package dev.flarekv.server.pipeline;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.http.RequestMetrics;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,13 +33,18 @@ public final class KvPipeline {
    * <ol>
    *   <li>{@link MeteringPolicy}: first, so it times everything after it and records the status of
    *       the rendered reply, refusals by later policies included.
+   *   <li>the realism modes' policies ({@code dev.flarekv.server.modes.Realism}), in their order;
+   *       none when every mode is off.
    * </ol>
    *
-   * A new policy is one more entry here, at the place its javadoc argues for.
+   * @param realism the realism policies, shared by both surfaces' pipelines
    */
   public static KvPipeline standard(
-      KvExecutor executor, KvSurface surface, RequestMetrics metrics) {
-    return new KvPipeline(List.of(new MeteringPolicy(metrics)), executor, surface);
+      KvExecutor executor, KvSurface surface, RequestMetrics metrics, List<KvPolicy> realism) {
+    List<KvPolicy> chain = new ArrayList<>(1 + realism.size());
+    chain.add(new MeteringPolicy(metrics));
+    chain.addAll(realism);
+    return new KvPipeline(chain, executor, surface);
   }
 
   /**

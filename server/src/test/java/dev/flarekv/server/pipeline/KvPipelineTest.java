@@ -63,7 +63,7 @@ class KvPipelineTest {
   }
 
   static Origin origin(String route) {
-    return new Origin(route, HttpMethod.GET, System.nanoTime(), Principal.ALL_ACCOUNTS);
+    return Origin.rest(route, HttpMethod.GET, System.nanoTime(), Principal.ALL_ACCOUNTS);
   }
 
   @Test
@@ -106,7 +106,8 @@ class KvPipelineTest {
   void meteringCountsEachAnsweredRequestOnceAndNoDeclinedRead() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     KvPipeline pipeline =
-        KvPipeline.standard(new KvExecutor(store), SURFACE, new RequestMetrics(registry, "test"));
+        KvPipeline.standard(
+            new KvExecutor(store), SURFACE, new RequestMetrics(registry, "test"), List.of());
     KvOperation declined =
         KvOperation.ofKey(
             Kind.GET_CACHED,

@@ -1,0 +1,49 @@
+package dev.flarekv.server.modes;
+
+import dev.flarekv.server.control.Control;
+import dev.flarekv.server.pipeline.KvPolicy;
+import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.clock.KvClock;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The realism modes of one server, assembled from its {@link Modes}: the policies both surfaces'
+ * pipelines run after metering (one instance each, shared by both surfaces, so a quota or a fault
+ * rule counts REST and binding requests alike), and the controls that steer them under {@code
+ * /flarekv/v1/}. A mode that is off adds no policy, so requests pay nothing for it.
+ */
+public final class Realism {
+  private final List<KvPolicy> policies;
+  private final List<Control> controls;
+
+  private Realism(List<KvPolicy> policies, List<Control> controls) {
+    this.policies = List.copyOf(policies);
+    this.controls = List.copyOf(controls);
+  }
+
+  /**
+   * The policies and controls of these modes.
+   *
+   * @param clock the server's one clock
+   * @param store the store the pipeline's executor reaches
+   * @param registry where the modes' metrics go
+   */
+  public static Realism of(Modes modes, KvClock clock, KvStore store, MeterRegistry registry) {
+    List<KvPolicy> policies = new ArrayList<>();
+    List<Control> controls = new ArrayList<>();
+    controls.add(new ModesControl(modes));
+    return new Realism(policies, controls);
+  }
+
+  /** The policies, in pipeline order (see {@code KvPipeline.standard}). */
+  public List<KvPolicy> policies() {
+    return policies;
+  }
+
+  /** The controls under {@code /flarekv/v1/}. */
+  public List<Control> controls() {
+    return controls;
+  }
+}
