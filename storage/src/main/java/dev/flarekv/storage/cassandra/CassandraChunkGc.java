@@ -38,27 +38,21 @@ final class CassandraChunkGc {
 
   private static final int SCAN_PAGE = 500;
 
-  private final CqlSession session;
-  private final Cql cql;
+  private final EngineContext engine;
   private final CassandraNamespaces catalog;
-  private final KeyLayout.WriteClock writeClock;
   private final BooleanSupplier stopped;
 
-  CassandraChunkGc(
-      CqlSession session,
-      Cql cql,
-      CassandraNamespaces catalog,
-      KeyLayout.WriteClock writeClock,
-      BooleanSupplier stopped) {
-    this.session = session;
-    this.cql = cql;
+  /** A pass over the engine's tables that ends early once {@code stopped} says so. */
+  CassandraChunkGc(EngineContext engine, CassandraNamespaces catalog, BooleanSupplier stopped) {
+    this.engine = engine;
     this.catalog = catalog;
-    this.writeClock = writeClock;
     this.stopped = stopped;
   }
 
   Result run(Duration minAge) {
-    long ts = writeClock.next();
+    CqlSession session = engine.session();
+    Cql cql = engine.cql();
+    long ts = engine.writeClock().next();
     long cutoff = ts - minAge.toNanos() / 1000;
     Map<String, Space> spaces = new HashMap<>();
     long partitions = 0;
