@@ -12,8 +12,13 @@ import java.util.function.Function;
  * The JSON array file of a bulk command, read twice with a streaming parser: first to check every
  * item, so an invalid file sends nothing (as with wrangler), then to send it in batches, only one
  * of which is in memory.
+ *
+ * @param file where the file is
+ * @param name the file name as the user gave it, for messages
+ * @param expected how the error for a top level that is not an array describes the content, e.g.
+ *     {@code "an array of strings"}
  */
-final class BulkFile {
+record BulkFile(Path file, String name, String expected) {
   /** Looks at one item: its problem in wrangler's words, or null when the item is fine. */
   @FunctionalInterface
   interface ItemCheck {
@@ -47,29 +52,9 @@ final class BulkFile {
     }
   }
 
-  private final Path file;
-  private final String name;
-  private final String expected;
-
-  private BulkFile(Path file, String name, String expected) {
-    this.file = file;
-    this.name = name;
-    this.expected = expected;
-  }
-
-  /**
-   * The file {@code filename} names, relative to the working directory of {@code io}.
-   *
-   * @param expected how the error for a top level that is not an array describes the content, e.g.
-   *     {@code "an array of strings"}
-   */
+  /** The file {@code filename} names, relative to the working directory of {@code io}. */
   static BulkFile open(CliIo io, Path filename, String expected) {
     return new BulkFile(io.cwd().resolve(filename), filename.toString(), expected);
-  }
-
-  /** The file name as the user gave it, for messages. */
-  String name() {
-    return name;
   }
 
   /** Reads every item and lists the problems {@code check} finds. */

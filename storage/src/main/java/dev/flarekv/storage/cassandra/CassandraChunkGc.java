@@ -31,23 +31,17 @@ import java.util.function.BooleanSupplier;
  * within it), and the live version is never touched. Each garbage version is removed with one row
  * range delete at the pass's timestamp, which is above every cell it covers and shadows nothing
  * written later (a later write uses a newer version).
+ *
+ * @param engine the session, statements and write clock of the store
+ * @param catalog where a key's namespace (and its bucket count) is looked up
+ * @param stopped whether the store is closing, so a pass ends early
  */
-final class CassandraChunkGc {
+record CassandraChunkGc(
+    EngineContext engine, CassandraNamespaces catalog, BooleanSupplier stopped) {
   /** What one pass did. */
   record Result(long partitions, long versionsDeleted) {}
 
   private static final int SCAN_PAGE = 500;
-
-  private final EngineContext engine;
-  private final CassandraNamespaces catalog;
-  private final BooleanSupplier stopped;
-
-  /** A pass over the engine's tables that ends early once {@code stopped} says so. */
-  CassandraChunkGc(EngineContext engine, CassandraNamespaces catalog, BooleanSupplier stopped) {
-    this.engine = engine;
-    this.catalog = catalog;
-    this.stopped = stopped;
-  }
 
   Result run(Duration minAge) {
     CqlSession session = engine.session();
