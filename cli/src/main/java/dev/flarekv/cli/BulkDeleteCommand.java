@@ -2,11 +2,8 @@ package dev.flarekv.cli;
 
 import dev.flarekv.protocol.client.KvClient;
 import java.io.IOException;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code kv bulk delete <file.json>}: deletes the keys named in the file, {@value #BATCH} per
@@ -19,16 +16,8 @@ import picocli.CommandLine.Parameters;
       "Delete multiple key-value pairs from a namespace.",
       "The file is a JSON array of key names or of objects with a \"name\"."
     })
-final class BulkDeleteCommand extends LeafCommand {
+final class BulkDeleteCommand extends BulkKeysCommand {
   static final int BATCH = 1000;
-
-  @Parameters(
-      index = "0",
-      paramLabel = "<filename>",
-      description = "The file containing the keys to delete.")
-  Path filename;
-
-  @Mixin NamespaceOptions namespace;
 
   @Option(
       names = {"-f", "--force", "-y", "--skip-confirmation"},
@@ -36,13 +25,11 @@ final class BulkDeleteCommand extends LeafCommand {
   boolean force;
 
   BulkDeleteCommand(CliIo io) {
-    super(io);
+    super(io, false);
   }
 
   @Override
-  void run() throws IOException {
-    NamespaceOptions.Target target = target(namespace, false);
-    BulkKeys keys = BulkKeys.open(io, filename);
+  void run(NamespaceOptions.Target target, BulkKeys keys) throws IOException {
     String name = keys.name();
     KvClient client = client();
     if (!force

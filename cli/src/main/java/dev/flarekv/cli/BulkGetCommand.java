@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.protocol.client.KvClient;
 import dev.flarekv.protocol.json.KvJson;
 import java.io.IOException;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code kv bulk get <file.json>}: prints {@code {"key": value-or-null, ...}} for the keys in the
@@ -22,25 +19,15 @@ import picocli.CommandLine.Parameters;
       "Gets multiple key-value pairs from a namespace.",
       "The file is a JSON array of key names or of objects with a \"name\"."
     })
-final class BulkGetCommand extends LeafCommand {
+final class BulkGetCommand extends BulkKeysCommand {
   static final int BATCH = 100;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "<filename>",
-      description = "The file containing the keys to get.")
-  Path filename;
-
-  @Mixin NamespaceOptions namespace;
-
   BulkGetCommand(CliIo io) {
-    super(io);
+    super(io, true);
   }
 
   @Override
-  void run() throws IOException {
-    NamespaceOptions.Target target = target(namespace, true);
-    BulkKeys keys = BulkKeys.open(io, filename);
+  void run(NamespaceOptions.Target target, BulkKeys keys) throws IOException {
     keys.validate();
     KvClient client = client();
     ObjectNode values = KvJson.mapper().createObjectNode();

@@ -1,7 +1,6 @@
 package dev.flarekv.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.flarekv.protocol.client.KvClient;
 import dev.flarekv.protocol.json.KvJson;
 import java.io.IOException;
@@ -51,20 +50,13 @@ class BulkPutCommand extends LeafCommand {
   @Override
   void run() throws IOException {
     NamespaceOptions.Target target = target(namespace, false);
-    Path file = io.cwd().resolve(filename);
-    String name = filename.toString();
-    List<String> errors = new ArrayList<>();
+    BulkFile file = BulkFile.open(io, filename, "an array of key-value objects");
     List<String> warnings = new ArrayList<>();
-    long total =
-        JsonArrayFile.forEach(
-            file,
-            name,
-            "an array of key-value objects",
+    BulkFile.Checked checked =
+        file.check(
             (index, item) -> {
               if (!acceptsItem(item)) {
-                JsonArrayFile.report(
-                    errors, "The item at index " + index + " is " + JsonArrayFile.describe(item));
-                return;
+                return "The item at index " + index + " is " + JsonArrayFile.describe(item);
               }
               List<String> unexpected = new ArrayList<>();
               item.fieldNames()
@@ -83,45 +75,29 @@ class BulkPutCommand extends LeafCommand {
                         + String.join(",", unexpected)
                         + "].");
               }
+              return null;
             });
     if (!warnings.isEmpty()) {
       err()
           .println(
               "\u25B2 [WARNING] Unexpected key-value properties in \""
-                  + name
+                  + file.name()
                   + "\": "
                   + String.join(" ", warnings));
     }
-    if (!errors.isEmpty()) {
-      throw new UserError(
-          "Unexpected JSON input from \""
-              + name
-              + "\". Each item in the array should be an object that matches {key: string, value:"
-              + " string, expiration?: number, expiration_ttl?: number, metadata?: "
-              + metadataShape()
-              + ", base64?: boolean}. "
-              + String.join(" ", errors));
-    }
+    long total =
+        checked.orThrow(
+            "Each item in the array should be an object that matches {key: string, value:"
+                + " string, expiration?: number, expiration_ttl?: number, metadata?: "
+                + metadataShape()
+                + ", base64?: boolean}.");
     KvClient client = client();
     Progress progress = new Progress(total);
-    ArrayNode batch = KvJson.mapper().createArrayNode();
     long[] sent = {0};
-    JsonArrayFile.forEach(
-        file,
-        name,
-        "an array of key-value objects",
-        (index, item) -> {
-          if (skip(item)) {
-            return;
-          }
-          batch.add(item);
-          if (batch.size() == BATCH) {
-            send(client, target.id(), batch, progress, sent);
-          }
-        });
-    if (!batch.isEmpty()) {
-      send(client, target.id(), batch, progress, sent);
-    }
+    file.batches(
+        BATCH,
+        item -> skip(item) ? null : item,
+        batch -> send(client, target.id(), batch, progress, sent));
     progress.done();
     finished(target, sent[0]);
   }
@@ -137,10 +113,9 @@ class BulkPutCommand extends LeafCommand {
   }
 
   private void send(
-      KvClient client, String namespaceId, ArrayNode batch, Progress progress, long[] sent) {
-    JsonNode result = client.bulkPut(namespaceId, batch);
+      KvClient client, String namespaceId, List<JsonNode> batch, Progress progress, long[] sent) {
+    JsonNode result = client.bulkPut(namespaceId, KvJson.mapper().createArrayNode().addAll(batch));
     sent[0] += batch.size();
-    batch.removeAll();
     JsonNode unsuccessful = result.path("unsuccessful_keys");
     if (unsuccessful.isArray() && !unsuccessful.isEmpty()) {
       progress.interrupt();

@@ -3,6 +3,7 @@ package dev.flarekv.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.protocol.client.KeyListPage;
 import dev.flarekv.protocol.client.KvClient;
+import dev.flarekv.protocol.codec.StrictUtf8;
 import dev.flarekv.protocol.json.KvJson;
 import dev.flarekv.protocol.model.KeyInfo;
 import dev.flarekv.protocol.model.KvEntry;
@@ -12,8 +13,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -245,15 +244,6 @@ final class ExportCommand extends LeafCommand {
 
   /** The text of strictly valid UTF-8, else null. */
   static String utf8(byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
+    return StrictUtf8.decode(ByteBuffer.wrap(bytes)).orElse(null);
   }
 }

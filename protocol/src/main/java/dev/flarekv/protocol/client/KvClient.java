@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flarekv.protocol.codec.StrictUtf8;
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.json.KvJson;
@@ -19,9 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -366,17 +364,9 @@ public final class KvClient {
    * @throws IllegalArgumentException when {@code s} holds an unpaired surrogate
    */
   static String encodeComponent(String s) {
-    ByteBuffer bytes;
-    try {
-      bytes =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .encode(CharBuffer.wrap(s));
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("not valid Unicode text", e);
-    }
+    ByteBuffer bytes =
+        StrictUtf8.encode(s)
+            .orElseThrow(() -> new IllegalArgumentException("not valid Unicode text"));
     StringBuilder sb = new StringBuilder(bytes.remaining() * 3);
     while (bytes.hasRemaining()) {
       int b = bytes.get() & 0xFF;

@@ -2,11 +2,6 @@ package dev.flarekv.protocol.codec;
 
 import dev.flarekv.protocol.error.ErrorCode;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 
@@ -37,17 +32,9 @@ public final class CursorCodec {
    */
   public static String encode(String lastKey) {
     Objects.requireNonNull(lastKey, "lastKey");
-    ByteBuffer keyBytes;
-    try {
-      keyBytes =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .encode(CharBuffer.wrap(lastKey));
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("key is not valid Unicode", e);
-    }
+    ByteBuffer keyBytes =
+        StrictUtf8.encode(lastKey)
+            .orElseThrow(() -> new IllegalArgumentException("key is not valid Unicode"));
     byte[] payload = new byte[1 + keyBytes.remaining()];
     payload[0] = VERSION;
     keyBytes.get(payload, 1, payload.length - 1);
@@ -82,15 +69,7 @@ public final class CursorCodec {
         || !Base64.getUrlEncoder().withoutPadding().encodeToString(payload).equals(cursor)) {
       throw ErrorCode.INVALID_REQUEST.exception(INVALID);
     }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(Arrays.copyOfRange(payload, 1, payload.length)))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw ErrorCode.INVALID_REQUEST.exception(INVALID);
-    }
+    return StrictUtf8.decode(ByteBuffer.wrap(payload, 1, payload.length - 1))
+        .orElseThrow(() -> ErrorCode.INVALID_REQUEST.exception(INVALID));
   }
 }

@@ -1,11 +1,8 @@
 package dev.flarekv.protocol.validation;
 
+import dev.flarekv.protocol.codec.StrictUtf8;
 import dev.flarekv.protocol.error.ErrorCode;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Percent-decoding of key path segments and query components (docs/kv-semantics.md K6, K7): decode
@@ -86,16 +83,8 @@ final class UrlDecoding {
         bytes[len++] = (byte) (0x80 | (c & 0x3F));
       }
     }
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    try {
-      return decoder.decode(ByteBuffer.wrap(bytes, 0, len)).toString();
-    } catch (CharacterCodingException e) {
-      throw ErrorCode.INVALID_REQUEST.exception(error);
-    }
+    return StrictUtf8.decode(ByteBuffer.wrap(bytes, 0, len))
+        .orElseThrow(() -> ErrorCode.INVALID_REQUEST.exception(error));
   }
 
   private static int hexValue(char c) {

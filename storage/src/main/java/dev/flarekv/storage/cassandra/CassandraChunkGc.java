@@ -31,34 +31,22 @@ import java.util.function.BooleanSupplier;
  * within it), and the live version is never touched. Each garbage version is removed with one row
  * range delete at the pass's timestamp, which is above every cell it covers and shadows nothing
  * written later (a later write uses a newer version).
+ *
+ * @param engine the session, statements and write clock of the store
+ * @param catalog where a key's namespace (and its bucket count) is looked up
+ * @param stopped whether the store is closing, so a pass ends early
  */
-final class CassandraChunkGc {
+record CassandraChunkGc(
+    EngineContext engine, CassandraNamespaces catalog, BooleanSupplier stopped) {
   /** What one pass did. */
   record Result(long partitions, long versionsDeleted) {}
 
   private static final int SCAN_PAGE = 500;
 
-  private final CqlSession session;
-  private final Cql cql;
-  private final CassandraNamespaces catalog;
-  private final KeyLayout.WriteClock writeClock;
-  private final BooleanSupplier stopped;
-
-  CassandraChunkGc(
-      CqlSession session,
-      Cql cql,
-      CassandraNamespaces catalog,
-      KeyLayout.WriteClock writeClock,
-      BooleanSupplier stopped) {
-    this.session = session;
-    this.cql = cql;
-    this.catalog = catalog;
-    this.writeClock = writeClock;
-    this.stopped = stopped;
-  }
-
   Result run(Duration minAge) {
-    long ts = writeClock.next();
+    CqlSession session = engine.session();
+    Cql cql = engine.cql();
+    long ts = engine.writeClock().next();
     long cutoff = ts - minAge.toNanos() / 1000;
     Map<String, Space> spaces = new HashMap<>();
     long partitions = 0;

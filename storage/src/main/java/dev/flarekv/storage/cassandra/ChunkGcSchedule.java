@@ -36,9 +36,7 @@ final class ChunkGcSchedule {
       EngineContext engine, StoreCalls calls, CassandraNamespaces catalog, Duration interval) {
     this.engine = engine;
     this.calls = calls;
-    this.gc =
-        new CassandraChunkGc(
-            engine.session(), engine.cql(), catalog, engine.writeClock(), calls::isClosed);
+    this.gc = new CassandraChunkGc(engine, catalog, calls::isClosed);
     this.timer = interval.isZero() ? null : start(interval);
   }
 

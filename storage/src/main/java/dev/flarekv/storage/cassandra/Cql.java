@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The schema and every statement of the engine, prepared once per session. Table and column layout:
@@ -31,6 +32,39 @@ final class Cql {
   private static final String LEVELED_WITH_TOMBSTONE_COMPACTION =
       "{'class': 'LeveledCompactionStrategy', 'sstable_size_in_mb': '160',"
           + " 'tombstone_threshold': '0.1', 'unchecked_tombstone_compaction': 'true'}";
+
+  /** Stands for the keyspace in the statements below. */
+  private static final String KS = "{ks}";
+
+  /**
+   * Every table, after {@code CREATE TABLE IF NOT EXISTS <keyspace>.}, in creation order ({@link
+   * #TABLES} and then {@code kv_leases}).
+   */
+  private static final List<String> TABLE_DEFINITIONS =
+      List.of(
+          "namespaces (id text PRIMARY KEY, account text, title text, buckets int)",
+          "namespace_titles (account text, title text, id text, PRIMARY KEY ((account), title))",
+          "kv (ns text, bucket int, k blob, exp bigint, meta text, val blob, vlen int,"
+              + " chunks int, ver bigint, PRIMARY KEY ((ns, bucket), k))"
+              + " WITH compaction = "
+              + LEVELED_WITH_TOMBSTONE_COMPACTION
+              + " AND gc_grace_seconds = "
+              + DATA_GC_GRACE_SECONDS,
+          "kv_chunks (ns text, k blob, ver bigint, chunk int, data blob,"
+              + " PRIMARY KEY ((ns, k), ver, chunk))"
+              + " WITH gc_grace_seconds = "
+              + DATA_GC_GRACE_SECONDS,
+          "kv_expiry (hour bigint, shard int, exp bigint, ns text, k blob, bucket int,"
+              + " PRIMARY KEY ((hour, shard), exp, ns, k))"
+              + " WITH compaction = "
+              + LEVELED_WITH_TOMBSTONE_COMPACTION
+              + " AND gc_grace_seconds = "
+              + INDEX_GC_GRACE_SECONDS,
+          "kv_expiry_hours (slot int, hour bigint, PRIMARY KEY ((slot), hour))"
+              + " WITH gc_grace_seconds = "
+              + INDEX_GC_GRACE_SECONDS,
+          "kv_leases (name text PRIMARY KEY, owner text) WITH gc_grace_seconds = "
+              + INDEX_GC_GRACE_SECONDS);
 
   final PreparedStatement insertNamespace;
   final PreparedStatement selectNamespace;
@@ -72,120 +106,92 @@ final class Cql {
   final PreparedStatement claimLease;
 
   private Cql(CqlSession session, String ks) {
+    Function<String, PreparedStatement> prepare = cql -> session.prepare(cql.replace(KS, ks));
     insertNamespace =
-        session.prepare(
-            "INSERT INTO " + ks + ".namespaces (id, account, title, buckets) VALUES (?, ?, ?, ?)");
+        prepare.apply(
+            "INSERT INTO {ks}.namespaces (id, account, title, buckets) VALUES (?, ?, ?, ?)");
     selectNamespace =
-        session.prepare("SELECT account, title, buckets FROM " + ks + ".namespaces WHERE id = ?");
-    updateNamespaceTitle =
-        session.prepare("UPDATE " + ks + ".namespaces SET title = ? WHERE id = ?");
-    deleteNamespaceRow = session.prepare("DELETE FROM " + ks + ".namespaces WHERE id = ?");
+        prepare.apply("SELECT account, title, buckets FROM {ks}.namespaces WHERE id = ?");
+    updateNamespaceTitle = prepare.apply("UPDATE {ks}.namespaces SET title = ? WHERE id = ?");
+    deleteNamespaceRow = prepare.apply("DELETE FROM {ks}.namespaces WHERE id = ?");
     claimTitle =
-        session.prepare(
-            "INSERT INTO "
-                + ks
-                + ".namespace_titles (account, title, id) VALUES (?, ?, ?) IF NOT EXISTS");
+        prepare.apply(
+            "INSERT INTO {ks}.namespace_titles (account, title, id)"
+                + " VALUES (?, ?, ?) IF NOT EXISTS");
     releaseTitle =
-        session.prepare(
-            "DELETE FROM " + ks + ".namespace_titles WHERE account = ? AND title = ? IF id = ?");
-    selectTitles =
-        session.prepare("SELECT title, id FROM " + ks + ".namespace_titles WHERE account = ?");
-    countTitles =
-        session.prepare("SELECT COUNT(*) FROM " + ks + ".namespace_titles WHERE account = ?");
+        prepare.apply(
+            "DELETE FROM {ks}.namespace_titles WHERE account = ? AND title = ? IF id = ?");
+    selectTitles = prepare.apply("SELECT title, id FROM {ks}.namespace_titles WHERE account = ?");
+    countTitles = prepare.apply("SELECT COUNT(*) FROM {ks}.namespace_titles WHERE account = ?");
 
     insertRecord =
-        session.prepare(
-            "INSERT INTO "
-                + ks
-                + ".kv (ns, bucket, k, exp, meta, val, vlen, chunks, ver)"
+        prepare.apply(
+            "INSERT INTO {ks}.kv (ns, bucket, k, exp, meta, val, vlen, chunks, ver)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?");
     selectRecord =
-        session.prepare(
-            "SELECT exp, meta, val, vlen, chunks, ver FROM "
-                + ks
-                + ".kv WHERE ns = ? AND bucket = ? AND k = ?");
+        prepare.apply(
+            "SELECT exp, meta, val, vlen, chunks, ver FROM {ks}.kv"
+                + " WHERE ns = ? AND bucket = ? AND k = ?");
     selectRecords =
-        session.prepare(
-            "SELECT k, exp, meta, val, vlen, chunks, ver FROM "
-                + ks
-                + ".kv WHERE ns = ? AND bucket = ? AND k IN ?");
+        prepare.apply(
+            "SELECT k, exp, meta, val, vlen, chunks, ver FROM {ks}.kv"
+                + " WHERE ns = ? AND bucket = ? AND k IN ?");
     deleteRecord =
-        session.prepare(
-            "DELETE FROM " + ks + ".kv USING TIMESTAMP ? WHERE ns = ? AND bucket = ? AND k = ?");
+        prepare.apply(
+            "DELETE FROM {ks}.kv USING TIMESTAMP ? WHERE ns = ? AND bucket = ? AND k = ?");
     listBucket =
-        session.prepare(
-            "SELECT k, exp, meta FROM "
-                + ks
-                + ".kv WHERE ns = ? AND bucket = ? AND k >= ? AND k < ?");
-    scanBucketChunked =
-        session.prepare("SELECT k, chunks FROM " + ks + ".kv WHERE ns = ? AND bucket = ?");
+        prepare.apply(
+            "SELECT k, exp, meta FROM {ks}.kv WHERE ns = ? AND bucket = ? AND k >= ? AND k < ?");
+    scanBucketChunked = prepare.apply("SELECT k, chunks FROM {ks}.kv WHERE ns = ? AND bucket = ?");
     deleteBucket =
-        session.prepare("DELETE FROM " + ks + ".kv USING TIMESTAMP ? WHERE ns = ? AND bucket = ?");
+        prepare.apply("DELETE FROM {ks}.kv USING TIMESTAMP ? WHERE ns = ? AND bucket = ?");
     selectRecordHead =
-        session.prepare(
-            "SELECT exp, chunks, ver, WRITETIME(exp) AS wt FROM "
-                + ks
-                + ".kv WHERE ns = ? AND bucket = ? AND k = ?");
-    countRecords = session.prepare("SELECT COUNT(*) FROM " + ks + ".kv");
+        prepare.apply(
+            "SELECT exp, chunks, ver, WRITETIME(exp) AS wt FROM {ks}.kv"
+                + " WHERE ns = ? AND bucket = ? AND k = ?");
+    countRecords = prepare.apply("SELECT COUNT(*) FROM {ks}.kv");
 
     insertChunk =
-        session.prepare(
-            "INSERT INTO "
-                + ks
-                + ".kv_chunks (ns, k, ver, chunk, data) VALUES (?, ?, ?, ?, ?)"
+        prepare.apply(
+            "INSERT INTO {ks}.kv_chunks (ns, k, ver, chunk, data) VALUES (?, ?, ?, ?, ?)"
                 + " USING TTL ? AND TIMESTAMP ?");
     selectChunks =
-        session.prepare(
-            "SELECT chunk, data FROM " + ks + ".kv_chunks WHERE ns = ? AND k = ? AND ver = ?");
+        prepare.apply("SELECT chunk, data FROM {ks}.kv_chunks WHERE ns = ? AND k = ? AND ver = ?");
     deleteOlderChunks =
-        session.prepare(
-            "DELETE FROM "
-                + ks
-                + ".kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ? AND ver < ?");
+        prepare.apply(
+            "DELETE FROM {ks}.kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ? AND ver < ?");
     deleteChunkVersion =
-        session.prepare(
-            "DELETE FROM "
-                + ks
-                + ".kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ? AND ver = ?");
+        prepare.apply(
+            "DELETE FROM {ks}.kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ? AND ver = ?");
     deleteChunks =
-        session.prepare(
-            "DELETE FROM " + ks + ".kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ?");
-    scanChunkPartitions = session.prepare("SELECT DISTINCT ns, k FROM " + ks + ".kv_chunks");
-    selectChunkVersions =
-        session.prepare("SELECT ver FROM " + ks + ".kv_chunks WHERE ns = ? AND k = ?");
+        prepare.apply("DELETE FROM {ks}.kv_chunks USING TIMESTAMP ? WHERE ns = ? AND k = ?");
+    scanChunkPartitions = prepare.apply("SELECT DISTINCT ns, k FROM {ks}.kv_chunks");
+    selectChunkVersions = prepare.apply("SELECT ver FROM {ks}.kv_chunks WHERE ns = ? AND k = ?");
 
     insertExpiry =
-        session.prepare(
-            "INSERT INTO "
-                + ks
-                + ".kv_expiry (hour, shard, exp, ns, k, bucket) VALUES (?, ?, ?, ?, ?, ?)"
-                + " USING TTL ? AND TIMESTAMP ?");
+        prepare.apply(
+            "INSERT INTO {ks}.kv_expiry (hour, shard, exp, ns, k, bucket)"
+                + " VALUES (?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?");
     insertHour =
-        session.prepare(
-            "INSERT INTO "
-                + ks
-                + ".kv_expiry_hours (slot, hour) VALUES (0, ?) USING TTL ? AND TIMESTAMP ?");
+        prepare.apply(
+            "INSERT INTO {ks}.kv_expiry_hours (slot, hour) VALUES (0, ?)"
+                + " USING TTL ? AND TIMESTAMP ?");
     selectHours =
-        session.prepare("SELECT hour FROM " + ks + ".kv_expiry_hours WHERE slot = 0 AND hour <= ?");
+        prepare.apply("SELECT hour FROM {ks}.kv_expiry_hours WHERE slot = 0 AND hour <= ?");
     selectDue =
-        session.prepare(
-            "SELECT exp, ns, k, bucket FROM "
-                + ks
-                + ".kv_expiry WHERE hour = ? AND shard = ? AND exp <= ? LIMIT ?");
+        prepare.apply(
+            "SELECT exp, ns, k, bucket FROM {ks}.kv_expiry"
+                + " WHERE hour = ? AND shard = ? AND exp <= ? LIMIT ?");
     deleteExpiry =
-        session.prepare(
-            "DELETE FROM "
-                + ks
-                + ".kv_expiry USING TIMESTAMP ?"
+        prepare.apply(
+            "DELETE FROM {ks}.kv_expiry USING TIMESTAMP ?"
                 + " WHERE hour = ? AND shard = ? AND exp = ? AND ns = ? AND k = ?");
     deleteHour =
-        session.prepare(
-            "DELETE FROM " + ks + ".kv_expiry_hours USING TIMESTAMP ? WHERE slot = 0 AND hour = ?");
+        prepare.apply(
+            "DELETE FROM {ks}.kv_expiry_hours USING TIMESTAMP ? WHERE slot = 0 AND hour = ?");
     claimLease =
-        session.prepare(
-            "INSERT INTO "
-                + ks
-                + ".kv_leases (name, owner) VALUES (?, ?) IF NOT EXISTS USING TTL ?");
+        prepare.apply(
+            "INSERT INTO {ks}.kv_leases (name, owner) VALUES (?, ?) IF NOT EXISTS USING TTL ?");
   }
 
   /** Creates the keyspace and tables if missing, then prepares the statements. */
@@ -202,66 +208,9 @@ final class Cql {
             + "': "
             + config.replicationFactor()
             + "}");
-    ddl(
-        session,
-        timeout,
-        "CREATE TABLE IF NOT EXISTS "
-            + ks
-            + ".namespaces (id text PRIMARY KEY, account text, title text, buckets int)");
-    ddl(
-        session,
-        timeout,
-        "CREATE TABLE IF NOT EXISTS "
-            + ks
-            + ".namespace_titles (account text, title text, id text,"
-            + " PRIMARY KEY ((account), title))");
-    ddl(
-        session,
-        timeout,
-        "CREATE TABLE IF NOT EXISTS "
-            + ks
-            + ".kv (ns text, bucket int, k blob, exp bigint, meta text, val blob, vlen int,"
-            + " chunks int, ver bigint, PRIMARY KEY ((ns, bucket), k))"
-            + " WITH compaction = "
-            + LEVELED_WITH_TOMBSTONE_COMPACTION
-            + " AND gc_grace_seconds = "
-            + DATA_GC_GRACE_SECONDS);
-    ddl(
-        session,
-        timeout,
-        "CREATE TABLE IF NOT EXISTS "
-            + ks
-            + ".kv_chunks (ns text, k blob, ver bigint, chunk int, data blob,"
-            + " PRIMARY KEY ((ns, k), ver, chunk))"
-            + " WITH gc_grace_seconds = "
-            + DATA_GC_GRACE_SECONDS);
-    ddl(
-        session,
-        timeout,
-        "CREATE TABLE IF NOT EXISTS "
-            + ks
-            + ".kv_expiry (hour bigint, shard int, exp bigint, ns text, k blob, bucket int,"
-            + " PRIMARY KEY ((hour, shard), exp, ns, k))"
-            + " WITH compaction = "
-            + LEVELED_WITH_TOMBSTONE_COMPACTION
-            + " AND gc_grace_seconds = "
-            + INDEX_GC_GRACE_SECONDS);
-    ddl(
-        session,
-        timeout,
-        "CREATE TABLE IF NOT EXISTS "
-            + ks
-            + ".kv_expiry_hours (slot int, hour bigint, PRIMARY KEY ((slot), hour))"
-            + " WITH gc_grace_seconds = "
-            + INDEX_GC_GRACE_SECONDS);
-    ddl(
-        session,
-        timeout,
-        "CREATE TABLE IF NOT EXISTS "
-            + ks
-            + ".kv_leases (name text PRIMARY KEY, owner text)"
-            + " WITH gc_grace_seconds = "
-            + INDEX_GC_GRACE_SECONDS);
+    for (String table : TABLE_DEFINITIONS) {
+      ddl(session, timeout, "CREATE TABLE IF NOT EXISTS " + ks + "." + table);
+    }
     return new Cql(session, ks);
   }
 
