@@ -1,5 +1,6 @@
 package dev.flarekv.server.binding;
 
+import dev.flarekv.protocol.codec.StrictUtf8;
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.model.Namespace;
@@ -7,7 +8,6 @@ import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.protocol.validation.KvValidator;
 import dev.flarekv.storage.KvStore;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -197,15 +197,12 @@ public final class NamespaceResolver {
    * UTF-8 (strictly), then {@link KvValidator#namespaceTitle}. Errors name the header.
    */
   private static String validTitle(String header) {
+    String title =
+        StrictUtf8.decode(ByteBuffer.wrap(header.getBytes(StandardCharsets.ISO_8859_1)))
+            .orElseThrow(
+                () -> ErrorCode.INVALID_REQUEST.exception(TITLE_HEADER + ": must be valid UTF-8"));
     try {
-      String title =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .decode(ByteBuffer.wrap(header.getBytes(StandardCharsets.ISO_8859_1)))
-              .toString();
       return KvValidator.namespaceTitle(title);
-    } catch (CharacterCodingException e) {
-      throw ErrorCode.INVALID_REQUEST.exception(TITLE_HEADER + ": must be valid UTF-8");
     } catch (KvException e) {
       throw e.errorCode().exception(TITLE_HEADER + ": " + e.getMessage());
     }

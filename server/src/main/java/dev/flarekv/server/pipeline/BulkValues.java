@@ -11,9 +11,6 @@ import dev.flarekv.protocol.model.NamespaceRef;
 import dev.flarekv.protocol.validation.KvLimits;
 import dev.flarekv.server.pipeline.KvOperation.BulkRead;
 import dev.flarekv.storage.KvStore;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -72,17 +69,11 @@ final class BulkValues {
     }
   }
 
+  /**
+   * The value as text. Binary values are not supported by bulk get; bytes that are not UTF-8 are
+   * decoded leniently (each bad sequence becomes U+FFFD), as a JavaScript {@code TextDecoder} does.
+   */
   private static String utf8(byte[] value) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
-    } catch (CharacterCodingException e) {
-      // Binary values are not supported by bulk get; decode leniently like a JS TextDecoder.
-      return new String(value, StandardCharsets.UTF_8);
-    }
+    return new String(value, StandardCharsets.UTF_8);
   }
 }
