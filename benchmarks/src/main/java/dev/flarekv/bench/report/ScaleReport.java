@@ -276,7 +276,7 @@ public final class ScaleReport {
   /** The markdown report of scale.sh. */
   public static String markdown(
       JsonNode root, String title, List<String> context, String chartName, String rssChartName) {
-    StringBuilder md = new StringBuilder(heading(title, context));
+    StringBuilder md = new StringBuilder(MarkdownReportCommand.heading(title, context));
     md.append('\n');
     String surface = root.path("surface").asText();
     part(
@@ -300,18 +300,6 @@ public final class ScaleReport {
     }
     if (rssChartName != null && root.path("rss").has("samples")) {
       md.append("![rss](").append(rssChartName).append(")\n");
-    }
-    return md.toString();
-  }
-
-  /**
-   * The head of a markdown report: {@code title} as its heading, then each line of {@code context}
-   * as a bullet.
-   */
-  static String heading(String title, List<String> context) {
-    StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
-    for (String c : context) {
-      md.append("- ").append(c).append('\n');
     }
     return md.toString();
   }
