@@ -9,53 +9,36 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The RocksDB engine through the public {@code KvStore} API, on a temporary directory: point get,
  * put, one list page, a bulk write of 1,000 pairs. Average time per operation.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = "-Xmx1g")
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-public class StoreBenchmark {
+public class StoreBenchmark extends TempStoreBenchmark {
   @Param({"100000"})
   public int keys;
 
   @Param({"100"})
   public int valueSize;
 
-  private TempStore store;
   private byte[] value;
   private List<KvEntry> bulk;
 
   @Setup(Level.Trial)
   public void setUp() {
-    store = new TempStore();
     value = TempStore.value(valueSize);
     store.fill(0, keys, value, 0);
     bulk = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
       bulk.add(new KvEntry(TempStore.key(keys + i), value, null, 0));
     }
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    store.close();
   }
 
   @Benchmark

@@ -3,40 +3,24 @@ package dev.flarekv.bench.jmh;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The expiry sweeper: before each iteration {@code expired} keys are written with an expiration
  * that the moved clock has then passed; one invocation sweeps them all in batches of 10,000 (as the
  * server's sweeper does). Single-shot time per full sweep.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = "-Xmx1g")
-@Warmup(iterations = 2, batchSize = 1)
-@Measurement(iterations = 3, batchSize = 1)
-public class SweepBenchmark {
+public class SweepBenchmark extends TempStoreBenchmark {
   @Param({"100000"})
   public int expired;
 
-  private TempStore store;
   private int round;
-
-  @Setup(Level.Trial)
-  public void setUp() {
-    store = new TempStore();
-  }
 
   @Setup(Level.Iteration)
   public void writeExpiring() {
@@ -45,11 +29,6 @@ public class SweepBenchmark {
     int base = round++ * expired;
     store.fill(base, base + expired, TempStore.value(100), expiration);
     store.nowMillis.set((expiration + 1) * 1000); // every key written above is now expired
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    store.close();
   }
 
   @Benchmark

@@ -1,12 +1,9 @@
 package dev.flarekv.bench.load;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.bench.cli.Durations;
 import dev.flarekv.bench.cli.Target;
 import dev.flarekv.bench.cli.TargetOptions;
-import dev.flarekv.bench.report.TableHead;
 import dev.flarekv.protocol.client.KvClient;
-import dev.flarekv.protocol.json.KvJson;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -121,24 +118,7 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--no-preload", description = "the keys are already there (with --namespace-id)")
   boolean noPreload;
 
-  @Option(names = "--json", description = "print the result as one JSON object instead of a table")
-  boolean json;
-
-  @Option(names = "--label", description = "a name for this run, echoed in the output")
-  String label;
-
-  @Option(
-      names = "--tsv",
-      description =
-          "also append the result as one line of compare.sh's figures file: --label must then be"
-              + " ID:SYSTEM:OP")
-  java.nio.file.Path tsv;
-
-  @Option(
-      names = "--progress",
-      defaultValue = "auto",
-      description = "auto | on | off: progress line on stderr (auto = when on a terminal)")
-  String progressMode;
+  @Mixin LoadOutput output;
 
   @Override
   public Integer call() throws Exception {
@@ -209,127 +189,8 @@ public final class LoadCommand implements Callable<Integer> {
             .valueSize(valueSize)
             .ttl(ttl)
             .build();
-    boolean showProgress =
-        switch (progressMode.toLowerCase(Locale.ROOT)) {
-          case "on" -> true;
-          case "off" -> false;
-          default -> System.console() != null;
-        };
-    LoadRunner runner = new LoadRunner(plan);
-    ProgressLine progress = showProgress ? new ProgressLine(log) : null;
-    LoadResult result;
-    try {
-      result =
-          runner.run(
-              p -> {
-                if (progress != null) {
-                  progress.start(p);
-                }
-              });
-    } finally {
-      if (progress != null) {
-        progress.stop();
-      }
-    }
-    String shown = to.shown();
-    if (json) {
-      out.println(KvJson.mapper().writeValueAsString(toJson(result, wl, sf, shown, plan)));
-    } else {
-      printTable(out, result, wl, sf, shown, plan);
-    }
-    out.flush();
-    if (tsv != null) {
-      appendTsv(result);
-    }
+    LoadResult result = output.run(new LoadRunner(plan), log);
+    output.print(out, result, plan, sf, to.shown());
     return result.ops() == 0 ? 1 : 0;
-  }
-
-  private ObjectNode toJson(LoadResult r, Workload wl, Surface sf, String target, LoadPlan plan) {
-    ObjectNode o = KvJson.mapper().createObjectNode();
-    if (label != null) {
-      o.put("label", label);
-    }
-    o.put("workload", wl.name().toLowerCase(Locale.ROOT));
-    o.put("surface", sf.name().toLowerCase(Locale.ROOT));
-    o.put("target", target);
-    o.put("connections", plan.connections());
-    o.put("mode", plan.rate() > 0 ? "open" : "closed");
-    o.put("rate", plan.rate());
-    o.put("valueSize", wl.valueSize(valueSize));
-    o.put("durationSeconds", r.measuredNanos() / 1e9);
-    ResultJson.putCounts(o, r);
-    o.put("opsPerSecond", ResultJson.round(r.opsPerSecond()));
-    o.put("requestsPerSecond", ResultJson.round(r.requestsPerSecond()));
-    ResultJson.putLatencies(o, r);
-    return o;
-  }
-
-  private void appendTsv(LoadResult r) throws java.io.IOException {
-    String[] parts = label == null ? new String[0] : label.split(":", 3);
-    if (parts.length != 3) {
-      throw new IllegalArgumentException("--tsv needs --label ID:SYSTEM:OP");
-    }
-    String line =
-        String.join(
-                "\t",
-                parts[0],
-                parts[1],
-                parts[2],
-                "flarekv-bench",
-                Integer.toString(connections),
-                String.format(Locale.ROOT, "%.1f", r.opsPerSecond()),
-                LoadResult.fmt(r.millisAt(50)),
-                LoadResult.fmt(r.millisAt(90)),
-                LoadResult.fmt(r.millisAt(99)),
-                LoadResult.fmt(r.millisAt(99.9)),
-                LoadResult.fmt(r.maxMillis()),
-                Long.toString(r.errors()))
-            + "\n";
-    java.nio.file.Files.writeString(
-        tsv,
-        line,
-        java.nio.charset.StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
-  }
-
-  private void printTable(
-      PrintWriter out, LoadResult r, Workload wl, Surface sf, String target, LoadPlan plan) {
-    out.printf(
-        Locale.ROOT,
-        "%s%s on %s (%s), %d connections, %s, %.1f s measured, value %,d B%n",
-        label == null ? "" : label + ": ",
-        wl.name().toLowerCase(Locale.ROOT),
-        sf.name().toLowerCase(Locale.ROOT),
-        target,
-        plan.connections(),
-        plan.rate() > 0
-            ? String.format(Locale.ROOT, "open loop at %.0f ops/s", plan.rate())
-            : "closed loop",
-        r.measuredNanos() / 1e9,
-        wl.valueSize(valueSize));
-    out.print(TableHead.format("%12s %12s %9s %9s %9s %9s %9s %9s%n", "ops/s", "requests/s"));
-    out.printf(
-        Locale.ROOT,
-        "%12.1f %12.1f %9.3f %9.3f %9.3f %9.3f %9.3f %9d%n",
-        r.opsPerSecond(),
-        r.requestsPerSecond(),
-        r.millisAt(50),
-        r.millisAt(90),
-        r.millisAt(99),
-        r.millisAt(99.9),
-        r.maxMillis(),
-        r.errors());
-    if (r.sendLag() != null) {
-      out.printf(
-          Locale.ROOT,
-          "send lag behind schedule (included above): p50 %.3f ms, p99 %.3f ms, max %.3f ms%n",
-          r.sendLagMillisAt(50),
-          r.sendLagMillisAt(99),
-          r.sendLagMillisAt(100));
-    }
-    if (!r.errorKinds().isEmpty()) {
-      out.println("errors: " + r.errorKinds());
-    }
   }
 }

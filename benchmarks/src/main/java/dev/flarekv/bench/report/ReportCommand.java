@@ -9,10 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code flarekv-bench report}: turns the figures compare.sh collected (a TSV, see {@link Row})
@@ -20,25 +18,17 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "report",
-    mixinStandardHelpOptions = true,
     description = "Writes the markdown report and PNG chart of a compare.sh run.")
-public final class ReportCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+public final class ReportCommand extends MarkdownReportCommand {
+  public ReportCommand() {
+    super("flarekv side by side");
+  }
 
   @Option(names = "--input", required = true, description = "TSV of figures (header line first)")
   Path input;
 
-  @Option(names = "--markdown", required = true, description = "report to write")
-  Path markdown;
-
   @Option(names = "--png", required = true, description = "chart to write")
   Path png;
-
-  @Option(names = "--title", defaultValue = "flarekv side by side", description = "title")
-  String title;
-
-  @Option(names = "--context", description = "a line of context for the report (repeatable)")
-  List<String> context = new ArrayList<>();
 
   @Option(
       names = "--ratio",
@@ -50,8 +40,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    System.setProperty("java.awt.headless", "true");
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = start();
     List<Row> rows = new ArrayList<>();
     for (String line : Files.readAllLines(input, StandardCharsets.UTF_8)) {
       if (line.isBlank() || line.startsWith("id\t") || line.startsWith("#")) {
@@ -82,11 +71,7 @@ public final class ReportCommand implements Callable<Integer> {
       ratioText.put(spec.substring(0, eq), value);
     }
 
-    StringBuilder md = new StringBuilder();
-    md.append("# ").append(title).append("\n\n");
-    for (String c : context) {
-      md.append("- ").append(c).append('\n');
-    }
+    StringBuilder md = new StringBuilder(heading(title, context));
     md.append("\n## Figures\n\n");
     md.append(
             "| system | operation | measured with | conns | requests/s | p50 ms | p90 ms | p99 ms |")
@@ -105,7 +90,7 @@ public final class ReportCommand implements Callable<Integer> {
     if (extra != null && Files.exists(extra)) {
       md.append('\n').append(Files.readString(extra, StandardCharsets.UTF_8));
     }
-    Files.writeString(markdown, md.toString(), StandardCharsets.UTF_8);
+    writeMarkdown(md.toString());
     Chart.write(rows, title, png);
 
     out.print(TableHead.format("%-44s %12s %9s %9s %9s %9s %9s %7s%n", "figure", "req/s"));

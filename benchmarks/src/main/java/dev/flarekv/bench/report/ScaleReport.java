@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
 
 /**
  * Renders the JSON of {@code flarekv-bench scale} as plain-text tables (the command's output) and
@@ -15,53 +17,66 @@ public final class ScaleReport {
   /** The tables printed by {@code scale}. */
   public static String tables(JsonNode root) {
     StringBuilder b = new StringBuilder();
-    JsonNode list = root.path("list");
-    if (list.has("error")) {
-      b.append(failed("list: failed: ", list, "\n\n"));
-    } else if (list.has("sizes")) {
-      b.append(
-          fmt(
-              "list: first page (prefix %s, limit %d) on %s, %d connections, closed loop%n",
-              list.path("prefix").asText(),
-              list.path("limit").asInt(),
-              root.path("surface").asText(),
-              list.path("connections").asInt()));
-      b.append(Style.TEXT.head("keys"));
-      for (JsonNode s : list.get("sizes")) {
-        b.append(Style.TEXT.row(fmt("%,d", s.path("keys").asLong()), s));
-      }
-      JsonNode r = list.path("ratio");
-      if (r.has("p99")) {
-        b.append(Style.TEXT.ratio(listRatioLabel(r, Style.TEXT), r));
-      }
-      b.append('\n');
-    }
-    JsonNode sweep = root.path("sweep");
-    if (sweep.has("error")) {
-      b.append(failed("sweep: failed: ", sweep, "\n\n"));
-    } else if (sweep.has("baseline")) {
-      b.append(
-          fmt(
-              "sweep: open-loop read of %,d hot keys at %.0f/s on %s while %,d keys expire at once%n",
-              sweep.path("hotKeys").asLong(),
-              sweep.path("readRate").asDouble(),
-              root.path("surface").asText(),
-              sweep.path("expiringKeys").asLong()));
-      sweepTable(b, sweep, Style.TEXT);
-      b.append(Style.TEXT.ratio("sweep / baseline", sweep.path("ratio")));
-      b.append(sweeperLine(sweep.path("sweeper"))).append("\n\n");
-    }
-    JsonNode rss = root.path("rss");
-    if (rss.has("error")) {
-      b.append(failed("rss: failed: ", rss, "\n"));
-    } else if (rss.has("samples")) {
-      b.append("rss: server memory while large values are written and read\n");
-      b.append(Style.TEXT.head("phase"));
-      b.append(Style.TEXT.row("large 1 MiB", rss.get("large")));
-      b.append(Style.TEXT.row("25 MiB put+get", rss.get("big")));
-      b.append(rssLine(rss)).append('\n');
-    }
+    String surface = root.path("surface").asText();
+    part(b, root.path("list"), "sizes", "list: failed: ", "\n\n", l -> listText(b, l, surface));
+    part(
+        b,
+        root.path("sweep"),
+        "baseline",
+        "sweep: failed: ",
+        "\n\n",
+        s -> sweepText(b, s, surface));
+    part(b, root.path("rss"), "samples", "rss: failed: ", "\n", rss -> rssText(b, rss));
     return b.toString();
+  }
+
+  private static void listText(StringBuilder b, JsonNode list, String surface) {
+    b.append(
+        fmt(
+            "list: first page (prefix %s, limit %d) on %s, %d connections, closed loop%n",
+            list.path("prefix").asText(),
+            list.path("limit").asInt(),
+            surface,
+            list.path("connections").asInt()));
+    listTable(b, list, Style.TEXT, "keys");
+    b.append('\n');
+  }
+
+  private static void sweepText(StringBuilder b, JsonNode sweep, String surface) {
+    b.append(
+        fmt(
+            "sweep: open-loop read of %,d hot keys at %.0f/s on %s while %,d keys expire at once%n",
+            sweep.path("hotKeys").asLong(),
+            sweep.path("readRate").asDouble(),
+            surface,
+            sweep.path("expiringKeys").asLong()));
+    sweepTable(b, sweep, Style.TEXT, "sweep / baseline");
+    b.append(sweeperLine(sweep.path("sweeper"))).append("\n\n");
+  }
+
+  private static void rssText(StringBuilder b, JsonNode rss) {
+    b.append("rss: server memory while large values are written and read\n");
+    rssTable(b, rss, Style.TEXT, "large 1 MiB", "25 MiB put+get");
+    b.append(rssLine(rss)).append('\n');
+  }
+
+  /**
+   * Appends one part of the run: {@code failedLead}, its error and {@code failedEnd} when it
+   * failed, else what {@code render} makes of it when it holds its figures ({@code measured}); a
+   * part that did not run adds nothing.
+   */
+  private static void part(
+      StringBuilder b,
+      JsonNode part,
+      String measured,
+      String failedLead,
+      String failedEnd,
+      Consumer<JsonNode> render) {
+    if (part.has("error")) {
+      b.append(failedLead).append(part.get("error").asText()).append(failedEnd);
+    } else if (part.has(measured)) {
+      render.accept(part);
+    }
   }
 
   /** The two renderings of a latency table and of a ratio against its target. */
@@ -128,40 +143,62 @@ public final class ScaleReport {
 
     /** The p99 ratio {@code r} ({p50, p99, target}) with its verdict. */
     final String ratio(String label, JsonNode r) {
-      return fmt(
-          ratioFormat(),
-          label,
-          r.path("p99").asDouble(),
-          r.path("p50").asDouble(),
-          r.path("target").asDouble(),
-          verdict(r.path("p99").asDouble(), r.path("target").asDouble()));
+      double p99 = r.path("p99").asDouble();
+      double target = r.path("target").asDouble();
+      return fmt(ratioFormat(), label, p99, r.path("p50").asDouble(), target, verdict(p99, target));
     }
 
     final String row(String first, JsonNode s) {
-      JsonNode l = s.path("latencyMs");
-      return fmt(
-          rowFormat(),
-          first,
-          s.path("opsPerSecond").asDouble(),
-          l.path("p50").asDouble(),
-          l.path("p90").asDouble(),
-          l.path("p99").asDouble(),
-          l.path("p99.9").asDouble(),
-          l.path("max").asDouble(),
-          errors(s));
+      List<Object> cells = new ArrayList<>();
+      cells.add(first);
+      cells.addAll(figures(s));
+      cells.add(errors(s));
+      return fmt(rowFormat(), cells.toArray());
     }
   }
 
-  private static String listRatioLabel(JsonNode r, Style style) {
-    return style == Style.TEXT
-        ? fmt("%,d / %,d keys", r.path("to").asLong(), r.path("from").asLong())
-        : fmt("p99 at %,d keys / p99 at %,d keys", r.path("to").asLong(), r.path("from").asLong());
+  /** ops/s, then p50, p90, p99, p99.9 and max in ms, of the measured run {@code s}. */
+  private static List<Double> figures(JsonNode s) {
+    List<Double> figures = new ArrayList<>();
+    figures.add(s.path("opsPerSecond").asDouble());
+    for (String latency : List.of("p50", "p90", "p99", "p99.9", "max")) {
+      figures.add(s.path("latencyMs").path(latency).asDouble());
+    }
+    return figures;
   }
 
-  private static void sweepTable(StringBuilder b, JsonNode sweep, Style style) {
+  /** The latency table of the list part, one row a size, and the ratio of the last to the first. */
+  private static void listTable(StringBuilder b, JsonNode list, Style style, String sizeColumn) {
+    b.append(style.head(sizeColumn));
+    for (JsonNode s : list.get("sizes")) {
+      b.append(style.row(fmt("%,d", s.path("keys").asLong()), s));
+    }
+    JsonNode r = list.path("ratio");
+    if (r.has("p99")) {
+      long from = r.path("from").asLong();
+      long to = r.path("to").asLong();
+      String label =
+          style == Style.TEXT
+              ? fmt("%,d / %,d keys", to, from)
+              : fmt("p99 at %,d keys / p99 at %,d keys", to, from);
+      b.append(style.ratio(label, r));
+    }
+  }
+
+  /** The latency table of the sweep part, before and during the sweep, and their ratio. */
+  private static void sweepTable(StringBuilder b, JsonNode sweep, Style style, String ratioLabel) {
     b.append(style.head("window"));
     b.append(style.row("baseline", sweep.get("baseline")));
     b.append(style.row("sweep", sweep.get("sweep")));
+    b.append(style.ratio(ratioLabel, sweep.path("ratio")));
+  }
+
+  /** The latency table of the rss part: the large workload, then the big-value loop. */
+  private static void rssTable(
+      StringBuilder b, JsonNode rss, Style style, String largeLabel, String bigLabel) {
+    b.append(style.head("phase"));
+    b.append(style.row(largeLabel, rss.get("large")));
+    b.append(style.row(bigLabel, rss.get("big")));
   }
 
   static String sweeperLine(JsonNode sw) {
@@ -179,21 +216,16 @@ public final class ScaleReport {
         sw.path("keysPerSecond").asDouble());
   }
 
+  /** The RSS figures and, when the run states it, whether their peak stayed within the bound. */
   static String rssLine(JsonNode rss) {
-    StringBuilder b =
-        new StringBuilder(
-            fmt(
-                "RSS MiB: start %.0f, after large %.0f, after 25 MiB loop %.0f, settled %.0f,"
-                    + " max sampled %.0f, VmHWM %.0f",
-                rss.path("start").path("rssMiB").asDouble(),
-                rss.path("large").path("rssAfter").path("rssMiB").asDouble(),
-                rss.path("big").path("rssAfter").path("rssMiB").asDouble(),
-                rss.path("settled").path("rssMiB").asDouble(),
-                rss.path("maxRssMiB").asDouble(),
-                rss.path("hwmMiB").asDouble()));
+    StringJoiner figures = new StringJoiner(", ", "RSS MiB: ", "");
+    for (RssFigure f : RssFigure.values()) {
+      figures.add(fmt("%s %.0f", f.text, f.mib(rss)));
+    }
+    StringBuilder b = new StringBuilder(figures.toString());
     JsonNode bound = rss.path("bound");
     if (bound.has("totalMiB")) {
-      double peak = Math.max(rss.path("maxRssMiB").asDouble(), rss.path("hwmMiB").asDouble());
+      double peak = Math.max(RssFigure.MAX.mib(rss), RssFigure.HWM.mib(rss));
       b.append(
           fmt(
               "; bound %,d MiB (-Xmx %s): %s",
@@ -204,6 +236,39 @@ public final class ScaleReport {
     return b.toString();
   }
 
+  /** The RSS figures of the rss part in the order both renderings list them, and where each is. */
+  private enum RssFigure {
+    START("start", "at the start", "start", "rssMiB"),
+    LARGE("after large", "after the large workload", "large", "rssAfter", "rssMiB"),
+    BIG("after 25 MiB loop", "after the 25 MiB loop", "big", "rssAfter", "rssMiB"),
+    SETTLED("settled", "2 s later", "settled", "rssMiB"),
+    MAX("max sampled", "**max sampled VmRSS**", "maxRssMiB"),
+    HWM("VmHWM", "VmHWM (peak)", "hwmMiB");
+
+    /** Its name in the text line. */
+    final String text;
+
+    /** Its name in the markdown table. */
+    final String markdown;
+
+    /** The field names leading to it from the rss part. */
+    private final String[] path;
+
+    RssFigure(String text, String markdown, String... path) {
+      this.text = text;
+      this.markdown = markdown;
+      this.path = path;
+    }
+
+    double mib(JsonNode rss) {
+      JsonNode n = rss;
+      for (String field : path) {
+        n = n.path(field);
+      }
+      return n.asDouble();
+    }
+  }
+
   static String verdict(double ratio, double target) {
     return ratio <= target ? "met" : "NOT met";
   }
@@ -211,206 +276,159 @@ public final class ScaleReport {
   /** The markdown report of scale.sh. */
   public static String markdown(
       JsonNode root, String title, List<String> context, String chartName, String rssChartName) {
-    StringBuilder md = new StringBuilder();
-    md.append("# ").append(title).append("\n\n");
-    for (String c : context) {
-      md.append("- ").append(c).append('\n');
-    }
+    StringBuilder md = new StringBuilder(MarkdownReportCommand.heading(title, context));
     md.append('\n');
-    JsonNode list = root.path("list");
-    if (list.has("sizes")) {
-      md.append("## List: first page at growing namespace sizes\n\n");
-      md.append(
-          fmt(
-              "`%s` surface, `prefix=%s`, limit %d, no cursor; %d connections, closed loop, %.0f s"
-                  + " per size. Each size is a fresh namespace with N keys under the prefix and"
-                  + " N/10 (at least 100) outside it, half sorting before and half after.%n%n",
-              root.path("surface").asText(),
-              list.path("prefix").asText(),
-              list.path("limit").asInt(),
-              list.path("connections").asInt(),
-              list.path("durationSeconds").asDouble()));
-      md.append(Style.MARKDOWN.head("keys under the prefix"));
-      for (JsonNode s : list.get("sizes")) {
-        md.append(Style.MARKDOWN.row(fmt("%,d", s.path("keys").asLong()), s));
-      }
-      JsonNode r = list.path("ratio");
-      if (r.has("p99")) {
-        md.append(Style.MARKDOWN.ratio(listRatioLabel(r, Style.MARKDOWN), r));
-      }
-    } else if (list.has("error")) {
-      md.append(failed("## List\n\nfailed: ", list, "\n\n"));
-    }
-    JsonNode sweep = root.path("sweep");
-    if (sweep.has("baseline")) {
-      md.append("## Reads while the sweeper deletes expired keys\n\n");
-      md.append(
-          fmt(
-              "%,d hot keys of %d B (no expiration) and %,d keys whose absolute `expiration` is"
-                  + " the same instant (%d), written in %.0f s by bulk PUTs of 10,000 pairs. An"
-                  + " open-loop GET of random hot keys at %.0f/s on `%s` (%d connections; latency"
-                  + " from each request's intended send time) is measured before the instant"
-                  + " (baseline) and from the instant until `flarekv_store_expired_swept_total`"
-                  + " has grown by all %,d keys (sweep).%n%n",
-              sweep.path("hotKeys").asLong(),
-              sweep.path("valueSize").asInt(),
-              sweep.path("expiringKeys").asLong(),
-              sweep.path("expiration").asLong(),
-              sweep.path("preloadSeconds").asDouble(),
-              sweep.path("readRate").asDouble(),
-              root.path("surface").asText(),
-              sweep.path("connections").asInt(),
-              sweep.path("expiringKeys").asLong()));
-      sweepTable(md, sweep, Style.MARKDOWN);
-      md.append(Style.MARKDOWN.ratio("p99 during the sweep / p99 before", sweep.path("ratio")));
-      md.append(sweeperLine(sweep.path("sweeper"))).append(".\n\n");
-    } else if (sweep.has("error")) {
-      md.append(failed("## Sweep\n\nfailed: ", sweep, "\n\n"));
-    }
-    JsonNode rss = root.path("rss");
-    if (rss.has("samples")) {
-      md.append("## Server RSS under large values\n\n");
-      md.append(
-          fmt(
-              "VmRSS/VmHWM of the server from `/proc/PID/status` every %d ms (VmHWM reset at the"
-                  + " start: %s) while (i) the `large` workload (50%% GET / 50%% PUT of 1 MiB, %d"
-                  + " connections) and (ii) a loop of PUT then GET of %,d-byte values over %d keys"
-                  + " (%d connections) run.%n%n",
-              rss.path("sampleIntervalMs").asLong(),
-              rss.path("peakReset").asBoolean()
-                  ? "yes"
-                  : "no, VmHWM is the process's lifetime peak",
-              rss.path("large").path("connections").asInt(),
-              rss.path("big").path("valueSize").asLong(),
-              rss.path("big").path("keys").asInt(),
-              rss.path("big").path("connections").asInt()));
-      md.append(Style.MARKDOWN.head("phase"));
-      md.append(Style.MARKDOWN.row("large (1 MiB get/put)", rss.get("large")));
-      md.append(Style.MARKDOWN.row("25 MiB put then get", rss.get("big")));
-      md.append("\n| RSS | MiB |\n|---|---:|\n");
-      md.append(mib("at the start", rss.path("start").path("rssMiB")));
-      md.append(mib("after the large workload", rss.path("large").path("rssAfter").path("rssMiB")));
-      md.append(mib("after the 25 MiB loop", rss.path("big").path("rssAfter").path("rssMiB")));
-      md.append(mib("2 s later", rss.path("settled").path("rssMiB")));
-      md.append(mib("**max sampled VmRSS**", rss.path("maxRssMiB")));
-      md.append(mib("VmHWM (peak)", rss.path("hwmMiB")));
-      JsonNode bound = rss.path("bound");
-      if (bound.has("totalMiB")) {
-        md.append(
-            fmt(
-                "%n**Bound: %,d MiB** for `-Xmx%s`, from the server's configuration:%n%n"
-                    + "| component | MiB |%n|---|---:|%n",
-                bound.path("totalMiB").asLong(), bound.path("xmx").asText()));
-        bound
-            .path("componentsMiB")
-            .properties()
-            .forEach(
-                e ->
-                    md.append("| ")
-                        .append(e.getKey())
-                        .append(" | ")
-                        .append(fmt("%,d", e.getValue().asLong()))
-                        .append(" |\n"));
-        md.append(
-            fmt(
-                "| (body budget, part of direct memory: max(256 MiB, heap/2)) | (%,d) |%n",
-                bound.path("bodyBudgetMiB").asLong()));
-        md.append('\n').append(rssLine(rss)).append(".\n");
-      }
-      md.append('\n');
-    } else if (rss.has("error")) {
-      md.append(failed("## RSS\n\nfailed: ", rss, "\n\n"));
-    }
+    String surface = root.path("surface").asText();
+    part(
+        md,
+        root.path("list"),
+        "sizes",
+        "## List\n\nfailed: ",
+        "\n\n",
+        l -> listMarkdown(md, l, surface));
+    part(
+        md,
+        root.path("sweep"),
+        "baseline",
+        "## Sweep\n\nfailed: ",
+        "\n\n",
+        s -> sweepMarkdown(md, s, surface));
+    part(
+        md, root.path("rss"), "samples", "## RSS\n\nfailed: ", "\n\n", rss -> rssMarkdown(md, rss));
     if (chartName != null) {
       md.append("![latency](").append(chartName).append(")\n\n");
     }
-    if (rssChartName != null && rss.has("samples")) {
+    if (rssChartName != null && root.path("rss").has("samples")) {
       md.append("![rss](").append(rssChartName).append(")\n");
     }
     return md.toString();
   }
 
-  private static String mib(String what, JsonNode v) {
-    return fmt("| %s | %,.0f |%n", what, v.asDouble());
+  private static void listMarkdown(StringBuilder md, JsonNode list, String surface) {
+    md.append("## List: first page at growing namespace sizes\n\n");
+    md.append(
+        fmt(
+            "`%s` surface, `prefix=%s`, limit %d, no cursor; %d connections, closed loop, %.0f s"
+                + " per size. Each size is a fresh namespace with N keys under the prefix and"
+                + " N/10 (at least 100) outside it, half sorting before and half after.%n%n",
+            surface,
+            list.path("prefix").asText(),
+            list.path("limit").asInt(),
+            list.path("connections").asInt(),
+            list.path("durationSeconds").asDouble()));
+    listTable(md, list, Style.MARKDOWN, "keys under the prefix");
+  }
+
+  private static void sweepMarkdown(StringBuilder md, JsonNode sweep, String surface) {
+    md.append("## Reads while the sweeper deletes expired keys\n\n");
+    md.append(
+        fmt(
+            "%,d hot keys of %d B (no expiration) and %,d keys whose absolute `expiration` is"
+                + " the same instant (%d), written in %.0f s by bulk PUTs of 10,000 pairs. An"
+                + " open-loop GET of random hot keys at %.0f/s on `%s` (%d connections; latency"
+                + " from each request's intended send time) is measured before the instant"
+                + " (baseline) and from the instant until `flarekv_store_expired_swept_total`"
+                + " has grown by all %,d keys (sweep).%n%n",
+            sweep.path("hotKeys").asLong(),
+            sweep.path("valueSize").asInt(),
+            sweep.path("expiringKeys").asLong(),
+            sweep.path("expiration").asLong(),
+            sweep.path("preloadSeconds").asDouble(),
+            sweep.path("readRate").asDouble(),
+            surface,
+            sweep.path("connections").asInt(),
+            sweep.path("expiringKeys").asLong()));
+    sweepTable(md, sweep, Style.MARKDOWN, "p99 during the sweep / p99 before");
+    md.append(sweeperLine(sweep.path("sweeper"))).append(".\n\n");
+  }
+
+  private static void rssMarkdown(StringBuilder md, JsonNode rss) {
+    md.append("## Server RSS under large values\n\n");
+    md.append(
+        fmt(
+            "VmRSS/VmHWM of the server from `/proc/PID/status` every %d ms (VmHWM reset at the"
+                + " start: %s) while (i) the `large` workload (50%% GET / 50%% PUT of 1 MiB, %d"
+                + " connections) and (ii) a loop of PUT then GET of %,d-byte values over %d keys"
+                + " (%d connections) run.%n%n",
+            rss.path("sampleIntervalMs").asLong(),
+            rss.path("peakReset").asBoolean() ? "yes" : "no, VmHWM is the process's lifetime peak",
+            rss.path("large").path("connections").asInt(),
+            rss.path("big").path("valueSize").asLong(),
+            rss.path("big").path("keys").asInt(),
+            rss.path("big").path("connections").asInt()));
+    rssTable(md, rss, Style.MARKDOWN, "large (1 MiB get/put)", "25 MiB put then get");
+    md.append("\n| RSS | MiB |\n|---|---:|\n");
+    for (RssFigure f : RssFigure.values()) {
+      md.append(fmt("| %s | %,.0f |%n", f.markdown, f.mib(rss)));
+    }
+    JsonNode bound = rss.path("bound");
+    if (bound.has("totalMiB")) {
+      md.append(
+          fmt(
+              "%n**Bound: %,d MiB** for `-Xmx%s`, from the server's configuration:%n%n"
+                  + "| component | MiB |%n|---|---:|%n",
+              bound.path("totalMiB").asLong(), bound.path("xmx").asText()));
+      bound
+          .path("componentsMiB")
+          .properties()
+          .forEach(e -> md.append(fmt("| %s | %,d |%n", e.getKey(), e.getValue().asLong())));
+      md.append(
+          fmt(
+              "| (body budget, part of direct memory: max(256 MiB, heap/2)) | (%,d) |%n",
+              bound.path("bodyBudgetMiB").asLong()));
+      md.append('\n').append(rssLine(rss)).append(".\n");
+    }
+    md.append('\n');
   }
 
   /** The measured runs as chart rows: list per size, read before/during the sweep, large values. */
   static List<Row> rows(JsonNode root) {
     List<Row> rows = new ArrayList<>();
     String surface = root.path("surface").asText();
-    for (JsonNode s : root.path("list").path("sizes")) {
-      rows.add(
-          row(
-              "list-" + s.path("keys").asLong(),
-              fmt("list first page, %,d keys", s.path("keys").asLong()),
-              root.path("list").path("connections").asInt(),
-              s));
+    JsonNode list = root.path("list");
+    for (JsonNode s : list.path("sizes")) {
+      long keys = s.path("keys").asLong();
+      String op = fmt("list first page, %,d keys", keys);
+      rows.add(row("list-" + keys, op, surface, list, s));
     }
     JsonNode sweep = root.path("sweep");
     if (sweep.has("baseline")) {
-      int c = sweep.path("connections").asInt();
-      rows.add(row("read-baseline", "GET before the sweep", c, sweep.get("baseline")));
-      rows.add(row("read-sweep", "GET during the sweep", c, sweep.get("sweep")));
+      rows.add(row("read-baseline", "GET before the sweep", surface, sweep, sweep.get("baseline")));
+      rows.add(row("read-sweep", "GET during the sweep", surface, sweep, sweep.get("sweep")));
     }
     JsonNode rss = root.path("rss");
     if (rss.has("large")) {
-      rows.add(
-          row(
-              "large",
-              "1 MiB get/put",
-              rss.path("large").path("connections").asInt(),
-              rss.get("large")));
+      rows.add(row("large", "1 MiB get/put", surface, rss.get("large"), rss.get("large")));
     }
     if (rss.has("big")) {
-      rows.add(
-          row(
-              "big",
-              "25 MiB put+get",
-              rss.path("big").path("connections").asInt(),
-              rss.get("big")));
+      rows.add(row("big", "25 MiB put+get", surface, rss.get("big"), rss.get("big")));
     }
-    rows.replaceAll(
-        r ->
-            new Row(
-                r.id(),
-                "flarekv",
-                r.op() + " (" + surface + ")",
-                r.tool(),
-                r.connections(),
-                r.rps(),
-                r.p50(),
-                r.p90(),
-                r.p99(),
-                r.p999(),
-                r.max(),
-                r.errors()));
     return rows;
   }
 
-  private static Row row(String id, String op, int conns, JsonNode s) {
-    JsonNode l = s.path("latencyMs");
+  /**
+   * The chart row of the measured run {@code s} of a flarekv-bench run on {@code surface}; {@code
+   * part} holds its connection count.
+   */
+  private static Row row(String id, String op, String surface, JsonNode part, JsonNode s) {
+    List<Double> f = figures(s);
     return new Row(
         id,
         "flarekv",
-        op,
+        op + " (" + surface + ")",
         "flarekv-bench",
-        conns,
-        s.path("opsPerSecond").asDouble(),
-        l.path("p50").asDouble(),
-        l.path("p90").asDouble(),
-        l.path("p99").asDouble(),
-        l.path("p99.9").asDouble(),
-        l.path("max").asDouble(),
+        part.path("connections").asInt(),
+        f.get(0),
+        f.get(1),
+        f.get(2),
+        f.get(3),
+        f.get(4),
+        f.get(5),
         s.path("errors").asLong());
   }
 
   /** {@code String.format} in the root locale, as every figure of the report is written. */
   private static String fmt(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
-  }
-
-  /** A part that failed: {@code lead}, the part's error, {@code end}. */
-  private static String failed(String lead, JsonNode part, String end) {
-    return lead + part.get("error").asText() + end;
   }
 }

@@ -6,26 +6,21 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code flarekv-bench scale-report}: the markdown report and charts of a scale.sh run. */
 @Command(
     name = "scale-report",
-    mixinStandardHelpOptions = true,
     description = "Writes the markdown report and PNG charts of a scale run from its JSON.")
-public final class ScaleReportCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+public final class ScaleReportCommand extends MarkdownReportCommand {
+  public ScaleReportCommand() {
+    super("flarekv scale curves");
+  }
 
   @Option(names = "--input", required = true, description = "JSON written by scale --json-out")
   Path input;
-
-  @Option(names = "--markdown", required = true, description = "report to write")
-  Path markdown;
 
   @Option(names = "--png", description = "latency chart to write")
   Path png;
@@ -33,16 +28,9 @@ public final class ScaleReportCommand implements Callable<Integer> {
   @Option(names = "--rss-png", description = "RSS chart to write")
   Path rssPng;
 
-  @Option(names = "--title", defaultValue = "flarekv scale curves", description = "title")
-  String title;
-
-  @Option(names = "--context", description = "a line of context for the report (repeatable)")
-  List<String> context = new ArrayList<>();
-
   @Override
   public Integer call() throws Exception {
-    System.setProperty("java.awt.headless", "true");
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = start();
     JsonNode root = KvJson.mapper().readTree(Files.readString(input, StandardCharsets.UTF_8));
     List<Row> rows = ScaleReport.rows(root);
     boolean chart = png != null && !rows.isEmpty();
@@ -53,15 +41,13 @@ public final class ScaleReportCommand implements Callable<Integer> {
     if (rssChart) {
       RssChart.write(root.path("rss"), title + ": server RSS", rssPng);
     }
-    Files.writeString(
-        markdown,
+    writeMarkdown(
         ScaleReport.markdown(
             root,
             title,
             context,
             chart ? png.getFileName().toString() : null,
-            rssChart ? rssPng.getFileName().toString() : null),
-        StandardCharsets.UTF_8);
+            rssChart ? rssPng.getFileName().toString() : null));
     out.print(ScaleReport.tables(root));
     out.println("report: " + markdown);
     out.flush();

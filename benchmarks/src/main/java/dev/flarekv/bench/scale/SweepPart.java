@@ -14,8 +14,6 @@ import dev.flarekv.bench.load.Workload;
 import dev.flarekv.protocol.client.KvClient;
 import dev.flarekv.protocol.json.KvJson;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -103,14 +101,8 @@ final class SweepPart {
     node.put("connections", readConnections);
     node.put("mode", "open");
 
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    HttpRequest metrics =
-        SweepWatch.metricsRequest(run.target().base().resolve("/metrics"), run.target().token());
-    double swept0 = SweepWatch.readSwept(http, metrics);
+    SweptCounter swept = new SweptCounter(run.target());
+    double swept0 = swept.read();
     node.put("sweptBefore", swept0);
 
     Surface.Requests requests = run.requests(ns);
@@ -136,7 +128,7 @@ final class SweepPart {
     // The sweep window polls /metrics 4 times a second to follow the sweeper; the baseline polls
     // the same way, so both windows carry the same observer load and the ratio is fair.
     SweepWatch baselinePolls =
-        new SweepWatch(http, metrics, swept0, Double.POSITIVE_INFINITY, instantNanos, null);
+        new SweepWatch(swept, swept0, Double.POSITIVE_INFINITY, instantNanos, null);
     Thread baselinePoller = baselinePolls.start("flarekv-bench-baseline-watch");
     LoadResult before =
         new LoadRunner(
@@ -153,8 +145,7 @@ final class SweepPart {
     Duration limit = Durations.parse(sweepTimeout);
     LoadRunner during =
         new LoadRunner(reads.warmup(Duration.ofNanos(untilInstant)).duration(limit).build());
-    SweepWatch watch =
-        new SweepWatch(http, metrics, swept0, swept0 + expiringKeys, instantNanos, during);
+    SweepWatch watch = new SweepWatch(swept, swept0, swept0 + expiringKeys, instantNanos, during);
     Thread watcher = watch.start("flarekv-bench-sweep-watch");
     log.printf(
         Locale.ROOT,

@@ -1,11 +1,6 @@
 package dev.flarekv.bench.scale;
 
 import dev.flarekv.bench.load.LoadRunner;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +10,7 @@ import java.util.concurrent.TimeUnit;
  * and then ends the read run it watches (when given one).
  */
 final class SweepWatch implements Runnable {
-  private final HttpClient http;
-  private final HttpRequest metrics;
+  private final SweptCounter counter;
   private final double from;
   private final double target;
   private final long instantNanos;
@@ -27,15 +21,8 @@ final class SweepWatch implements Runnable {
   volatile long endNanos;
   volatile double last;
 
-  SweepWatch(
-      HttpClient http,
-      HttpRequest metrics,
-      double from,
-      double target,
-      long instantNanos,
-      LoadRunner r) {
-    this.http = http;
-    this.metrics = metrics;
+  SweepWatch(SweptCounter counter, double from, double target, long instantNanos, LoadRunner r) {
+    this.counter = counter;
     this.from = from;
     this.target = target;
     this.instantNanos = instantNanos;
@@ -47,7 +34,7 @@ final class SweepWatch implements Runnable {
   public void run() {
     while (running) {
       try {
-        double swept = readSwept(http, metrics);
+        double swept = counter.read();
         long now = System.nanoTime();
         last = swept;
         if (now >= instantNanos - TimeUnit.SECONDS.toNanos(1)) {
@@ -90,24 +77,5 @@ final class SweepWatch implements Runnable {
     synchronized (points) {
       return List.copyOf(points);
     }
-  }
-
-  /**
-   * {@code GET /metrics}, with the bearer token when there is one (a server with tokens needs it).
-   */
-  static HttpRequest metricsRequest(URI metrics, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).GET();
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return b.build();
-  }
-
-  static double readSwept(HttpClient http, HttpRequest metrics) throws Exception {
-    HttpResponse<String> r = http.send(metrics, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("GET " + metrics.uri() + ": status " + r.statusCode());
-    }
-    return PromText.sum(r.body(), "flarekv_store_expired_swept_total").orElse(0);
   }
 }
