@@ -94,6 +94,7 @@ public final class KvServer implements AutoCloseable {
             : BodyBudget.forHeap();
     TokenAuthenticator auth =
         new TokenAuthenticator(config.apiTokens(), config.scopedTokens(), config.metricsTokens());
+    Realism.check(config.modes()); // a bad --faults file refuses the start before the store opens
     InetAddress bindAddress = resolve(config.host());
     if (auth.isOpen() && !bindAddress.isLoopbackAddress()) {
       throw new IllegalArgumentException(

@@ -38,6 +38,13 @@ public enum ErrorCode {
   REQUEST_TIMEOUT(408, 10001, "Request timeout"),
   /** The server is overloaded or the storage cannot take writes (for example a full disk). */
   UNAVAILABLE(503, 10001, "Service temporarily unavailable"),
+  /** An emulator control names a fault rule that does not exist (docs/modes.md). */
+  FAULT_RULE_NOT_FOUND(404, 10001, "No fault rule with that id"),
+  /**
+   * A failure a fault rule injected on purpose (docs/modes.md); its HTTP status is the rule's, not
+   * this constant's.
+   */
+  INJECTED_FAULT(503, 10001, "flarekv fault injection"),
   /** A bug or an unexpected storage failure; details are logged, never sent. */
   INTERNAL(500, 10001, "Internal server error");
 

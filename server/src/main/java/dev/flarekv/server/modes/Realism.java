@@ -1,6 +1,7 @@
 package dev.flarekv.server.modes;
 
 import dev.flarekv.server.control.Control;
+import dev.flarekv.server.modes.faults.Faults;
 import dev.flarekv.server.pipeline.KvPolicy;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.clock.KvClock;
@@ -34,7 +35,21 @@ public final class Realism {
     List<KvPolicy> policies = new ArrayList<>();
     List<Control> controls = new ArrayList<>();
     controls.add(new ModesControl(modes));
+    // faults: always present, since rules are added at run time; free without a rule
+    Faults faults = Faults.of(modes);
+    policies.add(faults.policy());
+    controls.add(faults.control());
     return new Realism(policies, controls);
+  }
+
+  /**
+   * Refuses modes that name a bad file (a {@code --faults} file with a malformed rule), before a
+   * server opens anything.
+   *
+   * @throws IllegalArgumentException naming the file and what is wrong with it
+   */
+  public static void check(Modes modes) {
+    Faults.check(modes);
   }
 
   /** The policies, in pipeline order (see {@code KvPipeline.standard}). */
