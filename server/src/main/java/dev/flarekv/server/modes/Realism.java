@@ -1,6 +1,8 @@
 package dev.flarekv.server.modes;
 
 import dev.flarekv.server.control.Control;
+import dev.flarekv.server.modes.consistency.ConsistencyControl;
+import dev.flarekv.server.modes.consistency.EdgeCachePolicy;
 import dev.flarekv.server.pipeline.KvPolicy;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.clock.KvClock;
@@ -34,6 +36,15 @@ public final class Realism {
     List<KvPolicy> policies = new ArrayList<>();
     List<Control> controls = new ArrayList<>();
     controls.add(new ModesControl(modes));
+    // eventual consistency: binding reads from per-location edge caches
+    EdgeCachePolicy edge =
+        modes.consistency() == Modes.Consistency.EVENTUAL
+            ? new EdgeCachePolicy(store, clock, modes.randomSeed())
+            : null;
+    if (edge != null) {
+      policies.add(edge);
+    }
+    controls.add(new ConsistencyControl(edge));
     return new Realism(policies, controls);
   }
 
