@@ -43,7 +43,8 @@ public final class ConsistencyControl implements Control {
 
   private ObjectNode stats() {
     EdgeState state = on().state();
-    Map<String, Integer> locations = state.perLocation(policy.now());
+    long now = policy.now();
+    Map<String, Integer> locations = state.perLocation(now);
     ObjectNode out = KvJson.mapper().createObjectNode();
     out.put("consistency", "eventual");
     ObjectNode perLocation = out.putObject("locations");
@@ -53,7 +54,7 @@ public final class ConsistencyControl implements Control {
       total += e.getValue();
     }
     out.put("cached_entries", total);
-    out.put("recent_writes", state.recordedWrites());
+    out.put("recent_writes", state.pendingWrites(now));
     return out;
   }
 
@@ -61,7 +62,7 @@ public final class ConsistencyControl implements Control {
     EdgeCachePolicy on = on();
     request.requireAllAccounts();
     request.jsonBody(); // a body, if any, must be a JSON object; nothing in it is read
-    EdgeState.Flushed flushed = on.state().flush();
+    EdgeState.Flushed flushed = on.state().flush(on.now());
     ObjectNode out = KvJson.mapper().createObjectNode();
     out.put("flushed_entries", flushed.cachedEntries());
     out.put("dropped_writes", flushed.pendingWrites());

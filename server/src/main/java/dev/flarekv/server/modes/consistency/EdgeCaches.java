@@ -76,9 +76,12 @@ final class EdgeCaches {
     removeIf(k -> k.namespace().equals(ns));
   }
 
-  /** Empties every location's cache; returns how many entries there were. */
-  int clear() {
-    int n = entries.size();
+  /** Empties every location's cache; returns how many entries could still be served at now. */
+  int clear(long now) {
+    int n = 0;
+    for (Cached c : entries.values()) {
+      n += c.untilMillis() > now ? 1 : 0;
+    }
     entries.clear();
     bytes = 0;
     return n;

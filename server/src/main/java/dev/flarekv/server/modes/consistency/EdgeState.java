@@ -86,8 +86,8 @@ final class EdgeState {
   }
 
   /** Every location sees the central store from now on. */
-  synchronized Flushed flush() {
-    return new Flushed(caches.clear(), history.clear());
+  synchronized Flushed flush(long now) {
+    return new Flushed(caches.clear(now), history.clear(now));
   }
 
   /** Cached reads per location, at {@code now}. */
@@ -95,9 +95,9 @@ final class EdgeState {
     return caches.perLocation(now);
   }
 
-  /** Recent writes still recorded. */
-  synchronized int recordedWrites() {
-    return history.size();
+  /** Recent writes that may not have reached every location at {@code now}. */
+  synchronized int pendingWrites(long now) {
+    return history.pending(now);
   }
 
   private static long saturatedAdd(long a, long b) {

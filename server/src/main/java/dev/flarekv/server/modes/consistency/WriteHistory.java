@@ -156,18 +156,24 @@ final class WriteHistory {
     }
   }
 
-  /** Forgets every write, which then shows everywhere; returns how many were still recorded. */
-  int clear() {
-    int n = count;
+  /** Forgets every write, which then shows everywhere; returns how many were {@link #pending}. */
+  int clear(long now) {
+    int n = pending(now);
     writes.clear();
     count = 0;
     bytes = 0;
     return n;
   }
 
-  /** The writes still recorded (some may have reached every location already). */
-  int size() {
-    return count;
+  /** The writes that may not have reached every location at {@code now}. */
+  int pending(long now) {
+    int n = 0;
+    for (Deque<Write> history : writes.values()) {
+      for (Write w : history) {
+        n += w.atMillis() + Propagation.MAX_DELAY_MILLIS > now ? 1 : 0;
+      }
+    }
+    return n;
   }
 
   /** Drops the writes that have reached every location. */

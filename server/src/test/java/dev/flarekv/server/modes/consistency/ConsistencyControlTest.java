@@ -49,6 +49,35 @@ class ConsistencyControlTest {
     }
   }
 
+  /** The transcript of docs/modes.md, section "Eventual consistency", step by step. */
+  @Test
+  void theDocumentedExampleHappensAsShown() {
+    try (Edge edge = Edge.eventual(dir, 42)) {
+      Edge.ok(edge.put("fra", "session:1", "alice:v1"));
+      edge.advance(61);
+      assertThat(edge.get("iad", "session:1")).isEqualTo("alice:v1");
+      Edge.ok(edge.put("fra", "session:1", "alice:v2"));
+      assertThat(edge.get("fra", "session:1")).isEqualTo("alice:v2");
+      assertThat(edge.get("iad", "session:1")).isEqualTo("alice:v1");
+      assertThat(edge.restGet("session:1")).isEqualTo("alice:v2");
+      edge.advance(59);
+      assertThat(edge.get("iad", "session:1")).isEqualTo("alice:v1");
+      edge.advance(2);
+      assertThat(edge.get("iad", "session:1")).isEqualTo("alice:v2");
+      Edge.ok(edge.put("fra", "session:1", "alice:v3"));
+      assertThat(edge.get("iad", "session:1")).isEqualTo("alice:v2");
+      Reply stats = edge.server.get("/flarekv/v1/consistency");
+      assertThat(stats.result().toString())
+          .isEqualTo(
+              "{\"consistency\":\"eventual\",\"locations\":{\"iad\":1},\"cached_entries\":1,"
+                  + "\"recent_writes\":1}");
+      Reply flushed = edge.server.postJson(FLUSH, "");
+      assertThat(flushed.result().toString())
+          .isEqualTo("{\"flushed_entries\":1,\"dropped_writes\":1}");
+      assertThat(edge.get("iad", "session:1")).isEqualTo("alice:v3");
+    }
+  }
+
   @Test
   void flushNeedsATokenForEveryAccountAndAJsonBody() {
     try (Edge edge = Edge.eventual(dir, 7)) {
