@@ -3,7 +3,9 @@ import { createHash } from "node:crypto";
 
 export const DEFAULT_ADDRESS = "127.0.0.1:8791";
 export const DEFAULT_TOKEN_ENV = "FLAREKV_API_TOKEN";
-const KNOWN = ["address", "namespace", "namespace_id", "api_token", "api_token_env"];
+const KNOWN = ["address", "namespace", "namespace_id", "api_token", "api_token_env", "location"];
+// flarekv refuses a longer X-Flarekv-Location
+const MAX_LOCATION = 64;
 // host:port, host being a name, an IPv4 address or a bracketed IPv6 address
 const ADDRESS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
 const NAMESPACE_ID = /^[0-9a-f]{32}$/;
@@ -73,6 +75,14 @@ export function resolveBinding(binding, env = process.env) {
     }
     headers.push({ name: "X-Flarekv-Namespace-Title", value: title });
     namespaceLabel = `namespace "${title}"`;
+  }
+
+  if (options.location !== undefined) {
+    // the edge location this binding reads at, for a flarekv started with --consistency eventual
+    if (typeof options.location !== "string" || !HEADER_SAFE.test(options.location) || options.location.length > MAX_LOCATION) {
+      fail(`location must be a name of 1 to ${MAX_LOCATION} printable ASCII characters (e.g. "fra"), got ${JSON.stringify(options.location)}`);
+    }
+    headers.push({ name: "X-Flarekv-Location", value: options.location });
   }
 
   const token = resolveToken(options, env, fail);

@@ -70,6 +70,7 @@ public final class KvCli implements Runnable {
     // the emulator controls (docs/modes.md)
     root.addSubcommand("modes", new CommandLine(ModesCommand.class, factory));
     root.addSubcommand("faults", new CommandLine(FaultsCommand.class, factory));
+    root.addSubcommand("consistency", new CommandLine(ConsistencyCommand.class, factory));
     root.setOut(writer(io));
     configure(root);
   }

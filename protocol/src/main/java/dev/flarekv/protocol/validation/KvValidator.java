@@ -3,6 +3,7 @@ package dev.flarekv.protocol.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.json.KvJson;
+import java.util.OptionalLong;
 
 /**
  * Every request-validation rule of Workers KV as a pure static function (docs/kv-semantics.md §1-§9
@@ -147,9 +148,13 @@ public final class KvValidator {
 
   // ---------------------------------------------------------------- reads (R2)
 
-  /** The {@code cache_ttl} of a read: absent is fine, else an integer of at least 30. */
-  public static void cacheTtl(String raw) {
-    RequestParams.cacheTtl(raw);
+  /**
+   * The {@code cache_ttl} of a read: absent is fine (empty), else an integer of at least 30.
+   *
+   * @return the seconds given, empty when absent
+   */
+  public static OptionalLong cacheTtl(String raw) {
+    return RequestParams.cacheTtl(raw);
   }
 
   // ---------------------------------------------------------------- namespaces (N1, N2, N5)

@@ -1,6 +1,7 @@
 package dev.flarekv.protocol.validation;
 
 import dev.flarekv.protocol.error.ErrorCode;
+import java.util.OptionalLong;
 
 /**
  * Numeric and enumerated request parameters: list limits (docs/kv-semantics.md L3, L4), {@code
@@ -80,9 +81,9 @@ final class RequestParams {
 
   // ---------------------------------------------------------------- reads (R2)
 
-  static void cacheTtl(String raw) {
+  static OptionalLong cacheTtl(String raw) {
     if (raw == null) {
-      return;
+      return OptionalLong.empty();
     }
     Long n = parseStrictLong(raw);
     if (n == null || n < KvLimits.MIN_CACHE_TTL_SECONDS) {
@@ -93,6 +94,7 @@ final class RequestParams {
               + KvLimits.MIN_CACHE_TTL_SECONDS
               + ".");
     }
+    return OptionalLong.of(n);
   }
 
   static int page(String raw) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /** A11-A13: bulk write, bulk delete and bulk read. */
@@ -109,10 +110,7 @@ public final class BulkEndpoint {
             typeNode == null || typeNode.isNull() ? null : typeNode.asText());
     JsonNode withMetadataNode = body.get("withMetadata");
     boolean withMetadata = withMetadataNode != null && withMetadataNode.asBoolean(false);
-    JsonNode cacheTtl = body.get("cacheTtl");
-    if (cacheTtl != null && !cacheTtl.isNull()) {
-      KvValidator.cacheTtl(cacheTtl.asText());
-    }
+    cacheTtl(body);
     Set<String> keys = new LinkedHashSet<>();
     for (JsonNode k : keysNode) {
       if (!k.isTextual()) {
@@ -121,6 +119,16 @@ public final class BulkEndpoint {
       keys.add(KvValidator.validateKey(k.asText()));
     }
     return new KvOperation.BulkRead(Collections.unmodifiableSet(keys), json, withMetadata);
+  }
+
+  /**
+   * The {@code cacheTtl} of a bulk read's body (a JSON object), validated (R2); empty when absent.
+   */
+  public static OptionalLong cacheTtl(JsonNode body) {
+    JsonNode cacheTtl = body.get("cacheTtl");
+    return cacheTtl == null || cacheTtl.isNull()
+        ? OptionalLong.empty()
+        : KvValidator.cacheTtl(cacheTtl.asText());
   }
 
   private static Map<String, Object> result(int count) {

@@ -116,7 +116,7 @@ public final class BindingDispatcher implements Dispatcher {
               ? declined.blockingRead(namespace(inner, principal), start)
               : parse(head.route(), origin, inner);
     } catch (Throwable t) {
-      op = KvOperation.rejected(origin(route, request.method(), start, null, request), t);
+      op = KvOperation.rejected(rejectedOrigin(route, request.method(), start, request), t);
     }
     return pipeline.run(op);
   }
@@ -209,19 +209,32 @@ public final class BindingDispatcher implements Dispatcher {
     return BindingHead.of(head.method(), head.uri(), head.headers());
   }
 
-  /** A binding request's origin, at the location its {@value #LOCATION_HEADER} header names. */
+  /**
+   * A binding request's origin, at the location its {@value #LOCATION_HEADER} header names.
+   *
+   * @throws KvException 400 when the header is not a location name ({@link EdgeLocation})
+   */
   private static KvOperation.Origin origin(
       String route, HttpMethod method, long start, Principal principal, ApiRequest request) {
-    String location = request.header(LOCATION_HEADER);
     return new KvOperation.Origin(
         KvOperation.Surface.BINDING,
         route,
         method,
         start,
         principal,
-        location == null || location.isBlank()
-            ? KvOperation.Origin.DEFAULT_LOCATION
-            : location.trim());
+        EdgeLocation.of(request.header(LOCATION_HEADER)));
+  }
+
+  /** The origin of a request refused while parsing: never throws, whatever its headers. */
+  private static KvOperation.Origin rejectedOrigin(
+      String route, HttpMethod method, long start, ApiRequest request) {
+    return new KvOperation.Origin(
+        KvOperation.Surface.BINDING,
+        route,
+        method,
+        start,
+        null,
+        EdgeLocation.orDefault(request.header(LOCATION_HEADER)));
   }
 
   /** The request's namespace, if the principal may reach its account. */
@@ -236,8 +249,9 @@ public final class BindingDispatcher implements Dispatcher {
   private static KvOperation get(
       Kind kind, KvOperation.Origin origin, NamespaceRef ns, String rawKey, ApiRequest request) {
     String key = PathKey.of(rawKey);
-    KvValidator.cacheTtl(request.param("cache_ttl"));
-    return KvOperation.ofKey(kind, origin, ns, key);
+    KvOperation.ReadOptions options =
+        KvOperation.ReadOptions.of(KvValidator.cacheTtl(request.param("cache_ttl")));
+    return KvOperation.ofKey(kind, origin, ns, key, options);
   }
 
   /** W2. */
@@ -269,7 +283,9 @@ public final class BindingDispatcher implements Dispatcher {
       throw ErrorCode.INVALID_REQUEST.exception("Request body is empty; expected JSON");
     }
     JsonNode body = KvJson.parse(ByteBufUtil.getBytes(request.body()));
-    return KvOperation.bulkGet(origin, ns, BulkEndpoint.read(body));
+    KvOperation.BulkRead read = BulkEndpoint.read(body); // validates cacheTtl too
+    KvOperation.ReadOptions options = KvOperation.ReadOptions.of(BulkEndpoint.cacheTtl(body));
+    return KvOperation.bulkGet(origin, ns, read, options);
   }
 
   private static void requireMethod(HttpMethod actual, HttpMethod allowed) {

@@ -1,6 +1,8 @@
 package dev.flarekv.server.modes;
 
 import dev.flarekv.server.control.Control;
+import dev.flarekv.server.modes.consistency.ConsistencyControl;
+import dev.flarekv.server.modes.consistency.EdgeCachePolicy;
 import dev.flarekv.server.modes.faults.Faults;
 import dev.flarekv.server.pipeline.KvPolicy;
 import dev.flarekv.storage.KvStore;
@@ -13,7 +15,9 @@ import java.util.List;
  * The realism modes of one server, assembled from its {@link Modes}: the policies both surfaces'
  * pipelines run after metering (one instance each, shared by both surfaces, so a quota or a fault
  * rule counts REST and binding requests alike), and the controls that steer them under {@code
- * /flarekv/v1/}. A mode that is off adds no policy, so requests pay nothing for it.
+ * /flarekv/v1/}. A mode that is off adds no policy, so requests pay nothing for it. Fault injection
+ * is the one policy always present, because its rules are added at run time; without a rule it
+ * costs one volatile read.
  */
 public final class Realism {
   private final List<KvPolicy> policies;
@@ -39,6 +43,15 @@ public final class Realism {
     Faults faults = Faults.of(modes);
     policies.add(faults.policy());
     controls.add(faults.control());
+    // eventual consistency: binding reads from per-location edge caches
+    EdgeCachePolicy edge =
+        modes.consistency() == Modes.Consistency.EVENTUAL
+            ? new EdgeCachePolicy(store, clock, modes.randomSeed())
+            : null;
+    if (edge != null) {
+      policies.add(edge);
+    }
+    controls.add(new ConsistencyControl(edge));
     return new Realism(policies, controls);
   }
 

@@ -23,7 +23,11 @@ final class BulkValues {
   private BulkValues() {}
 
   static ObjectNode read(KvStore store, NamespaceRef ns, BulkRead read) {
-    Map<String, KvEntry> found = store.getAll(ns, read.keys());
+    return render(store.getAll(ns, read.keys()), read);
+  }
+
+  /** The answer for {@code found}: each read key to its entry, absent when missing. */
+  static ObjectNode render(Map<String, KvEntry> found, BulkRead read) {
     long total = 0;
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     for (String key : read.keys()) {

@@ -7,6 +7,7 @@ import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.ReadAttempt;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The end of the pipeline: the one place an operation of either surface reaches the {@link
@@ -26,6 +27,9 @@ public final class KvExecutor {
    */
   public KvResult execute(KvOperation op) {
     NamespaceRef ns = op.namespace();
+    if (op.served() != null) {
+      return served(op);
+    }
     switch (op.kind()) {
       case GET:
       case GET_METADATA:
@@ -74,5 +78,14 @@ public final class KvExecutor {
       default:
         throw new IllegalStateException("unknown kind " + op.kind());
     }
+  }
+
+  /**
+   * A read a policy answered itself ({@link KvOperation#servedFrom}), rendered like the store's.
+   */
+  private static KvResult served(KvOperation op) {
+    return op.kind() == KvOperation.Kind.BULK_GET
+        ? KvResult.of(BulkValues.render(op.served(), op.bulkRead()))
+        : KvResult.of(Optional.ofNullable(op.served().get(op.key())));
   }
 }

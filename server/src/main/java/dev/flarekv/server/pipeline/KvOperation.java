@@ -8,6 +8,8 @@ import dev.flarekv.server.auth.Principal;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -95,6 +97,22 @@ public final class KvOperation {
     }
   }
 
+  /**
+   * How a read may be served by an edge cache (docs/kv-semantics.md R2): {@code cache_ttl} of a
+   * get, {@code cacheTtl} of a bulk get. Only the eventual-consistency mode reads it.
+   *
+   * @param cacheTtlSeconds how long an edge location may keep what this read saw
+   */
+  public record ReadOptions(long cacheTtlSeconds) {
+    /** Cloudflare's default {@code cacheTtl}: 60 s. */
+    public static final ReadOptions DEFAULT = new ReadOptions(60);
+
+    /** The given {@code cacheTtl} (validated), or {@link #DEFAULT} when absent. */
+    public static ReadOptions of(OptionalLong cacheTtlSeconds) {
+      return cacheTtlSeconds.isPresent() ? new ReadOptions(cacheTtlSeconds.getAsLong()) : DEFAULT;
+    }
+  }
+
   /** The arguments of a {@link Kind#LIST}. */
   public record ListQuery(String prefix, String startAfter, int limit) {}
 
@@ -124,25 +142,45 @@ public final class KvOperation {
   private final Origin origin;
   private final NamespaceRef namespace;
   private final Object args;
+  private final ReadOptions readOptions;
+  private final Map<String, KvEntry> served;
 
   private KvOperation(Kind kind, Origin origin, NamespaceRef namespace, Object args) {
+    this(kind, origin, namespace, args, ReadOptions.DEFAULT, null);
+  }
+
+  private KvOperation(
+      Kind kind,
+      Origin origin,
+      NamespaceRef namespace,
+      Object args,
+      ReadOptions readOptions,
+      Map<String, KvEntry> served) {
     this.kind = kind;
     this.origin = origin;
     this.namespace = namespace;
     this.args = args;
+    this.readOptions = readOptions;
+    this.served = served;
   }
 
   /**
    * {@link Kind#GET}, {@link Kind#GET_CACHED}, {@link Kind#GET_METADATA} or {@link Kind#DELETE}.
    */
   public static KvOperation ofKey(Kind kind, Origin origin, NamespaceRef ns, String key) {
+    return ofKey(kind, origin, ns, key, ReadOptions.DEFAULT);
+  }
+
+  /** As {@link #ofKey(Kind, Origin, NamespaceRef, String)}, for a read with its options. */
+  public static KvOperation ofKey(
+      Kind kind, Origin origin, NamespaceRef ns, String key, ReadOptions options) {
     if (kind != Kind.GET
         && kind != Kind.GET_CACHED
         && kind != Kind.GET_METADATA
         && kind != Kind.DELETE) {
       throw new IllegalArgumentException("not a single-key kind: " + kind);
     }
-    return new KvOperation(kind, origin, ns, key);
+    return new KvOperation(kind, origin, ns, key, options, null);
   }
 
   /**
@@ -154,7 +192,7 @@ public final class KvOperation {
     if (kind != Kind.GET_CACHED) {
       throw new IllegalStateException("only a memory-only read is retried blocking, not " + kind);
     }
-    return new KvOperation(Kind.GET, origin.restartedAt(startNanos), ns, args);
+    return new KvOperation(Kind.GET, origin.restartedAt(startNanos), ns, args, readOptions, null);
   }
 
   public static KvOperation put(Origin origin, NamespaceRef ns, KvEntry entry) {
@@ -166,7 +204,24 @@ public final class KvOperation {
   }
 
   public static KvOperation bulkGet(Origin origin, NamespaceRef ns, BulkRead read) {
-    return new KvOperation(Kind.BULK_GET, origin, ns, read);
+    return bulkGet(origin, ns, read, ReadOptions.DEFAULT);
+  }
+
+  public static KvOperation bulkGet(
+      Origin origin, NamespaceRef ns, BulkRead read, ReadOptions options) {
+    return new KvOperation(Kind.BULK_GET, origin, ns, read, options, null);
+  }
+
+  /**
+   * The same read, answered with values a policy found itself (an edge cache, docs/modes.md)
+   * instead of the store's: the executor renders {@code found} (each read key to its entry, absent
+   * when missing) as it would the store's answer.
+   */
+  public KvOperation servedFrom(Map<String, KvEntry> found) {
+    if (kind != Kind.GET && kind != Kind.GET_CACHED && kind != Kind.BULK_GET) {
+      throw new IllegalStateException("only a read is served by a policy, not " + kind);
+    }
+    return new KvOperation(kind, origin, namespace, args, readOptions, Map.copyOf(found));
   }
 
   public static KvOperation bulkPut(Origin origin, NamespaceRef ns, List<KvEntry> entries) {
@@ -237,6 +292,16 @@ public final class KvOperation {
   /** The entry of a {@link Kind#PUT}. */
   public KvEntry entry() {
     return (KvEntry) args(Kind.PUT);
+  }
+
+  /** The options of a read ({@link ReadOptions#DEFAULT} for other kinds). */
+  public ReadOptions readOptions() {
+    return readOptions;
+  }
+
+  /** What a policy served this read with ({@link #servedFrom}), or null to read the store. */
+  public Map<String, KvEntry> served() {
+    return served;
   }
 
   /** The query of a {@link Kind#LIST}. */
