@@ -1,6 +1,9 @@
 package dev.flarekv.server.modes;
 
 import dev.flarekv.server.control.Control;
+import dev.flarekv.server.modes.limits.LimitsPlan;
+import dev.flarekv.server.modes.limits.LimitsPolicy;
+import dev.flarekv.server.modes.limits.UsageControl;
 import dev.flarekv.server.pipeline.KvPolicy;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.clock.KvClock;
@@ -34,6 +37,14 @@ public final class Realism {
     List<KvPolicy> policies = new ArrayList<>();
     List<Control> controls = new ArrayList<>();
     controls.add(new ModesControl(modes));
+    LimitsPolicy limits =
+        modes.limits() == Modes.Limits.OFF
+            ? null
+            : new LimitsPolicy(LimitsPlan.of(modes.limits()), clock, store, registry);
+    if (limits != null) {
+      policies.add(limits);
+    }
+    controls.add(new UsageControl(modes.limits(), limits));
     return new Realism(policies, controls);
   }
 
