@@ -71,6 +71,7 @@ public final class KvCli implements Runnable {
     root.addSubcommand("modes", new CommandLine(ModesCommand.class, factory));
     root.addSubcommand("faults", new CommandLine(FaultsCommand.class, factory));
     root.addSubcommand("consistency", new CommandLine(ConsistencyCommand.class, factory));
+    root.addSubcommand("usage", new CommandLine(UsageCommand.class, factory));
     root.setOut(writer(io));
     configure(root);
   }

@@ -36,6 +36,22 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405, 7001, "Method not allowed"),
   /** A request whose head and body did not arrive within the request read timeout. */
   REQUEST_TIMEOUT(408, 10001, "Request timeout"),
+  /**
+   * More REST API requests than a token may send in five minutes (code and message as Cloudflare's
+   * API gateway answers them); only with {@code --limits free|paid} (docs/modes.md).
+   */
+  RATE_LIMITED(429, 971, "Please wait and consider throttling your request speed"),
+  /**
+   * A second write to one key within the same second; only with {@code --limits free|paid}
+   * (docs/modes.md).
+   */
+  KEY_WRITE_RATE(429, 10022, "too many requests"),
+  /**
+   * A daily quota or the storage limit of the Free plan reached; only with {@code --limits free}
+   * (docs/modes.md).
+   */
+  FREE_USAGE_LIMIT(
+      429, 10048, "your account has reached the free usage limit for this operation for today"),
   /** The server is overloaded or the storage cannot take writes (for example a full disk). */
   UNAVAILABLE(503, 10001, "Service temporarily unavailable"),
   /** An emulator control names a fault rule that does not exist (docs/modes.md). */

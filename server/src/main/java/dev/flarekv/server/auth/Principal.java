@@ -7,13 +7,25 @@ import java.util.List;
  * an open server) or one limited to some accounts ({@code --tokens-file}).
  *
  * @param accounts the accounts a scoped token may reach; empty for an all-accounts principal
+ * @param tokenId which configured token this is, as a label that says nothing about the secret
+ *     ({@code token-1} is the first token of the configuration, {@link #ANONYMOUS} on an open
+ *     server): the REST request rate limit counts per token (docs/modes.md)
  */
-public record Principal(List<String> accounts) {
-  /** May act on every account. */
+public record Principal(List<String> accounts, String tokenId) {
+  /** The token id of every request to a server without tokens. */
+  public static final String ANONYMOUS = "anonymous";
+
+  /** May act on every account: an open server's one caller. */
   public static final Principal ALL_ACCOUNTS = new Principal(List.of());
 
   public Principal {
     accounts = List.copyOf(accounts);
+    java.util.Objects.requireNonNull(tokenId, "tokenId");
+  }
+
+  /** A principal of an open server (token id {@link #ANONYMOUS}). */
+  public Principal(List<String> accounts) {
+    this(accounts, ANONYMOUS);
   }
 
   /** Whether this principal may reach every account. */

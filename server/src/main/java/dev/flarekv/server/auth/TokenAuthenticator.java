@@ -50,11 +50,11 @@ public final class TokenAuthenticator {
     List<Principal> p = new ArrayList<>();
     for (String token : tokens) {
       d.add(sha256(Tokens.require(token, "an API token")));
-      p.add(Principal.ALL_ACCOUNTS);
+      p.add(new Principal(List.of(), "token-" + (p.size() + 1)));
     }
     for (ScopedToken token : scoped) {
       d.add(sha256(token.token()));
-      p.add(new Principal(token.accounts()));
+      p.add(new Principal(token.accounts(), "token-" + (p.size() + 1)));
     }
     this.apiOpen = d.isEmpty();
     for (String token : metrics) {

@@ -4,6 +4,9 @@ import dev.flarekv.server.control.Control;
 import dev.flarekv.server.modes.consistency.ConsistencyControl;
 import dev.flarekv.server.modes.consistency.EdgeCachePolicy;
 import dev.flarekv.server.modes.faults.Faults;
+import dev.flarekv.server.modes.limits.LimitsPlan;
+import dev.flarekv.server.modes.limits.LimitsPolicy;
+import dev.flarekv.server.modes.limits.UsageControl;
 import dev.flarekv.server.pipeline.KvPolicy;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.clock.KvClock;
@@ -43,6 +46,15 @@ public final class Realism {
     Faults faults = Faults.of(modes);
     policies.add(faults.policy());
     controls.add(faults.control());
+    // limits and quotas: before the edge caches, so a read an edge cache serves still counts
+    LimitsPolicy limits =
+        modes.limits() == Modes.Limits.OFF
+            ? null
+            : new LimitsPolicy(LimitsPlan.of(modes.limits()), clock, store, registry);
+    if (limits != null) {
+      policies.add(limits);
+    }
+    controls.add(new UsageControl(modes.limits(), limits));
     // eventual consistency: binding reads from per-location edge caches
     EdgeCachePolicy edge =
         modes.consistency() == Modes.Consistency.EVENTUAL

@@ -39,7 +39,8 @@ class TokenAuthenticatorTest {
       assertThat(auth.mayReadMetrics(header)).as(header).isFalse();
     }
     assertThat(auth.principal(null)).isNull();
-    assertThat(auth.principal("Bearer t")).isEqualTo(Principal.ALL_ACCOUNTS);
+    assertThat(auth.principal("Bearer t").allAccounts()).isTrue();
+    assertThat(auth.principal("Bearer t").tokenId()).isEqualTo("token-1");
   }
 
   @Test
