@@ -1,8 +1,10 @@
 package dev.flarekv.server.modes;
 
 import dev.flarekv.server.control.Control;
+import dev.flarekv.server.modes.clock.ClockControl;
 import dev.flarekv.server.pipeline.KvPolicy;
 import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.clock.EmulatedClock;
 import dev.flarekv.storage.clock.KvClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -34,6 +36,9 @@ public final class Realism {
     List<KvPolicy> policies = new ArrayList<>();
     List<Control> controls = new ArrayList<>();
     controls.add(new ModesControl(modes));
+    if (clock instanceof EmulatedClock emulated) { // always, on a KvServer
+      controls.add(new ClockControl(emulated));
+    }
     return new Realism(policies, controls);
   }
 
