@@ -69,6 +69,7 @@ public final class KvCli implements Runnable {
     root.addSubcommand("import", new CommandLine(ImportCommand.class, factory));
     // the emulator controls (docs/modes.md)
     root.addSubcommand("modes", new CommandLine(ModesCommand.class, factory));
+    root.addSubcommand("clock", new CommandLine(ClockCommand.class, factory));
     root.setOut(writer(io));
     configure(root);
   }
