@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flarekv.server.modes.Modes;
+import dev.flarekv.server.testkit.Engine;
 import dev.flarekv.server.testkit.TestServer;
 import dev.flarekv.server.testkit.TestServer.Reply;
 import dev.flarekv.storage.metrics.MeteredKvStore;
@@ -31,14 +32,28 @@ class EmulatedTimeTest {
   TestServer server;
   String nsId;
 
+  /** The storage engine of this class's servers; {@code CassandraEmulatedTimeTest} overrides it. */
+  Engine engine() {
+    return Engine.ROCKSDB;
+  }
+
+  /**
+   * A server whose base clock stands at {@link #NOW} and only moves when the test moves it, so with
+   * {@code --clock system} too every time is exact.
+   */
   void start(Modes.Clock mode) {
+    engine().reset();
     server =
         TestServer.start(
             dir,
             List.of(TestServer.TOKEN),
             new MutableClock(NOW * 1000),
             // the schedule alone would not sweep for an hour: only a clock jump can
-            c -> c.withModes(Modes.OFF.withClock(mode)).withSweepInterval(Duration.ofHours(1)));
+            c ->
+                engine()
+                    .configure(c)
+                    .withModes(Modes.OFF.withClock(mode))
+                    .withSweepInterval(Duration.ofHours(1)));
     nsId = server.createNamespace("clock");
   }
 
@@ -121,7 +136,7 @@ class EmulatedTimeTest {
 
   @Test
   void rest_expiryAndExpirations_followTheEmulatedClock() {
-    start(Modes.Clock.MANUAL);
+    start(Modes.Clock.SYSTEM);
     advance(1000);
     assertThat(server.put(values("k") + "?expiration_ttl=3600", "v").status()).isEqualTo(200);
     server.put(values("forever"), "f");
@@ -173,7 +188,7 @@ class EmulatedTimeTest {
 
   @Test
   void aClockJump_isSweptAtOnce_withoutWaitingForTheSchedule() throws Exception {
-    start(Modes.Clock.MANUAL);
+    start(Modes.Clock.SYSTEM);
     server.put(values("a") + "?expiration_ttl=60", "v");
     bind("PUT", "/b?urlencoded=true&expiration_ttl=120", "v");
     server.put(values("forever"), "f");
