@@ -44,7 +44,10 @@ final class ClockCommand extends LeafCommand {
     print(controls().get(PATH), json, out());
   }
 
-  /** Prints a clock state: {@code now: <ISO> (<epoch>)}, {@code frozen: yes|no}. */
+  /**
+   * Prints a clock state: {@code now: <ISO> (<epoch>)}, {@code frozen: yes|no}, and how far a
+   * ticking clock has been moved from the server's wall clock.
+   */
   static void print(JsonNode state, boolean json, PrintWriter out) {
     if (json) {
       out.println(state.toString());
@@ -54,7 +57,8 @@ final class ClockCommand extends LeafCommand {
     out.println("now:    " + Instant.ofEpochSecond(now) + " (" + now + ")");
     out.println("frozen: " + (state.path("frozen").booleanValue() ? "yes" : "no"));
     long offset = state.path("offset_seconds").longValue();
-    if (offset != 0) {
+    if (offset != 0
+        && !state.path("frozen").booleanValue()) { // a frozen clock's offset changes every second
       out.println(
           "offset: " + (offset > 0 ? "+" : "") + offset + " s from the server's wall clock");
     }
