@@ -1,9 +1,12 @@
 package dev.flarekv.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flarekv.protocol.client.ControlClient;
 import dev.flarekv.protocol.client.KeyListPage;
 import dev.flarekv.protocol.client.KvClient;
 import dev.flarekv.protocol.codec.StrictUtf8;
+import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.json.KvJson;
 import dev.flarekv.protocol.model.KeyInfo;
 import dev.flarekv.protocol.model.KvEntry;
@@ -50,7 +53,8 @@ import picocli.CommandLine.Option;
     description = {
       "Write every key of a namespace as a `wrangler kv bulk put` JSON file.",
       "Values: text when valid UTF-8, else base64 (\"base64\": true); metadata and absolute"
-          + " expiration are kept; keys expiring within 60 s are skipped."
+          + " expiration are kept; keys expiring within 60 s of the server's time (emulated"
+          + " time included) are skipped."
     })
 final class ExportCommand extends LeafCommand {
   /** An expiration must be at least this far ahead to be accepted by a write. */
@@ -79,6 +83,30 @@ final class ExportCommand extends LeafCommand {
 
   ExportCommand(CliIo io) {
     super(io);
+  }
+
+  /**
+   * The server's time in epoch seconds ({@code GET /flarekv/v1/clock}): whether a key expires
+   * within {@value #MIN_REMAINING_SECONDS} s is judged by the clock the server judges expirations
+   * by, which emulated time may have moved away from this machine's (docs/modes.md).
+   *
+   * @throws UserError when the server does not answer it
+   */
+  static long serverNowSeconds(ControlClient controls) {
+    JsonNode state;
+    try {
+      state = controls.get(ClockCommand.PATH);
+    } catch (KvException e) {
+      throw new UserError(
+          "Cannot read the server's clock (GET /flarekv/v1/clock), which decides which keys"
+              + " expire too soon to copy: "
+              + e.getMessage());
+    }
+    JsonNode now = state.path("now");
+    if (!now.isIntegralNumber()) {
+      throw new UserError("The server's clock (GET /flarekv/v1/clock) has no \"now\": " + state);
+    }
+    return now.longValue();
   }
 
   /** What one export did. */
@@ -164,7 +192,7 @@ final class ExportCommand extends LeafCommand {
       ArrayDeque<Pending> window = new ArrayDeque<>();
       KeyListPage page = first;
       while (true) {
-        long minExpiration = System.currentTimeMillis() / 1000 + MIN_REMAINING_SECONDS;
+        long minExpiration = serverNowSeconds(controls()) + MIN_REMAINING_SECONDS;
         for (KeyInfo key : page.keys()) {
           if (key.expiration() != KvEntry.NO_EXPIRATION && key.expiration() < minExpiration) {
             counts[2]++;

@@ -44,7 +44,9 @@ final class ImportCommand extends BulkPutCommand {
   @Override
   boolean skip(JsonNode item) {
     if (minExpiration == 0) {
-      minExpiration = System.currentTimeMillis() / 1000 + ExportCommand.MIN_REMAINING_SECONDS;
+      // the server judges expirations by its own (possibly emulated) clock
+      minExpiration =
+          ExportCommand.serverNowSeconds(controls()) + ExportCommand.MIN_REMAINING_SECONDS;
     }
     JsonNode expiration = item.path("expiration");
     if (expiration.isNumber()

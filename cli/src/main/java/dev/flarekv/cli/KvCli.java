@@ -72,6 +72,7 @@ public final class KvCli implements Runnable {
     root.addSubcommand("faults", new CommandLine(FaultsCommand.class, factory));
     root.addSubcommand("consistency", new CommandLine(ConsistencyCommand.class, factory));
     root.addSubcommand("usage", new CommandLine(UsageCommand.class, factory));
+    root.addSubcommand("clock", new CommandLine(ClockCommand.class, factory));
     root.setOut(writer(io));
     configure(root);
   }

@@ -171,6 +171,42 @@ class ExportImportTest {
   }
 
   @Test
+  void expiringSoon_isJudgedByTheServersEmulatedTime_notThisMachines() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    try (TestServer one = start(data1)) {
+      KvClient a = client(one);
+      String ns = one.createNamespace("n");
+      a.putValue(ns, "later", "l".getBytes(StandardCharsets.UTF_8), null, now + 3600, null);
+      a.putValue(ns, "much-later", "m".getBytes(StandardCharsets.UTF_8), null, now + 7200, null);
+      // by this machine's clock "later" has an hour left; by the server's, 50 s
+      assertThat(one.postJson("/flarekv/v1/clock", "{\"advance\":3550}").status()).isEqualTo(200);
+      CliHarness cli = new CliHarness(one, cwd);
+      CliHarness.Run run = cli.root("export", "--namespace-id", ns);
+      assertThat(run.code()).as(run.toString()).isZero();
+      assertThat(run.err())
+          .contains("Exported 1 key(s)")
+          .contains("skipped 1 expiring within 60 s");
+      JsonNode items = dev.flarekv.protocol.json.KvJson.parse(run.stdout());
+      assertThat(items).hasSize(1);
+      assertThat(items.get(0).path("key").asText()).isEqualTo("much-later");
+
+      // import judges the same way: the server would refuse "later" by its clock
+      Files.writeString(
+          cwd.resolve("in.json"),
+          "[{\"key\":\"a\",\"value\":\"1\",\"expiration\":"
+              + (now + 3600)
+              + "},{\"key\":\"b\",\"value\":\"2\",\"expiration\":"
+              + (now + 7200)
+              + "}]");
+      String target = one.createNamespace("t");
+      CliHarness.Run imported = cli.root("import", "--namespace-id", target, "in.json");
+      assertThat(imported.code()).as(imported.toString()).isZero();
+      assertThat(imported.out()).contains("Imported 1 key(s)").contains("skipped 1 expiring");
+      assertThat(a.getValue(target, "b")).isPresent();
+    }
+  }
+
+  @Test
   void emptyNamespace_exportsEmptyArray_andUnknownNamespaceFailsWithoutFile() throws Exception {
     try (TestServer one = start(data1)) {
       String ns = one.createNamespace("empty");

@@ -16,10 +16,12 @@ import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvServerInitializer;
 import dev.flarekv.server.http.RestDispatcher;
 import dev.flarekv.server.modes.Realism;
+import dev.flarekv.server.modes.clock.ServerClock;
 import dev.flarekv.server.pipeline.KvExecutor;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreConfig;
 import dev.flarekv.storage.cassandra.CassandraKvStores;
+import dev.flarekv.storage.clock.EmulatedClock;
 import dev.flarekv.storage.clock.KvClock;
 import dev.flarekv.storage.expiry.ExpirySweeper;
 import dev.flarekv.storage.metrics.MeteredKvStore;
@@ -71,6 +73,7 @@ public final class KvServer implements AutoCloseable {
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   private final ServerConfig config;
+  private final EmulatedClock clock;
   private final KvStore store;
   private final ExpirySweeper sweeper;
   private final ThreadPoolExecutor storageExecutor;
@@ -86,8 +89,11 @@ public final class KvServer implements AutoCloseable {
   private volatile boolean ready;
   private boolean closed; // guarded by this
 
-  private KvServer(ServerConfig config, KvClock clock) throws InterruptedException {
+  private KvServer(ServerConfig config, KvClock baseClock) throws InterruptedException {
     this.config = config;
+    EmulatedClock clock =
+        ServerClock.emulate(config.modes().clock(), config.cassandra() != null, baseClock);
+    this.clock = clock;
     this.bodyBudget =
         config.bodyBudgetBytes() > 0
             ? new BodyBudget(config.bodyBudgetBytes())
@@ -130,6 +136,8 @@ public final class KvServer implements AutoCloseable {
                 System.getProperty(
                     "flarekv.sweep.busy-share", String.valueOf(ExpirySweeper.DEFAULT_BUSY_SHARE))),
             Boolean.parseBoolean(System.getProperty("flarekv.sweep.idle-priority", "true")));
+    // a clock jump expires pairs at once: sweep them without waiting for the next interval
+    clock.onChange(sweeper::sweepSoon);
     this.storageExecutor = storageExecutor(config.storageThreads());
     KvExecutor executor = new KvExecutor(store);
     RestApi api =
@@ -198,8 +206,9 @@ public final class KvServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(ServerConfig)} with the given clock: every time decision of this server and
-   * its store (expiry, TTLs, sweeps, write timestamps) reads it (tests pass a settable one).
+   * As {@link #start(ServerConfig)} with the given base clock: every time decision of this server
+   * and its store (expiry, TTLs, sweeps, windows) reads one {@link EmulatedClock} over it, which
+   * {@code --clock} and {@code /flarekv/v1/clock} steer (tests pass a settable base).
    */
   public static KvServer start(ServerConfig config, KvClock clock) throws InterruptedException {
     return new KvServer(config, clock);
@@ -208,6 +217,11 @@ public final class KvServer implements AutoCloseable {
   /** The socket transport in use: {@code epoll} or {@code nio}. */
   public String transport() {
     return transport.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The server's one clock: emulated time over the base clock it was started with. */
+  public EmulatedClock clock() {
+    return clock;
   }
 
   /** The bound REST port (useful with port 0). */

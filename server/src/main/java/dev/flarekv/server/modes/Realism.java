@@ -1,6 +1,7 @@
 package dev.flarekv.server.modes;
 
 import dev.flarekv.server.control.Control;
+import dev.flarekv.server.modes.clock.ClockControl;
 import dev.flarekv.server.modes.consistency.ConsistencyControl;
 import dev.flarekv.server.modes.consistency.EdgeCachePolicy;
 import dev.flarekv.server.modes.faults.Faults;
@@ -9,6 +10,7 @@ import dev.flarekv.server.modes.limits.LimitsPolicy;
 import dev.flarekv.server.modes.limits.UsageControl;
 import dev.flarekv.server.pipeline.KvPolicy;
 import dev.flarekv.storage.KvStore;
+import dev.flarekv.storage.clock.EmulatedClock;
 import dev.flarekv.storage.clock.KvClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -64,6 +66,9 @@ public final class Realism {
       policies.add(edge);
     }
     controls.add(new ConsistencyControl(edge));
+    if (clock instanceof EmulatedClock emulated) { // always, on a KvServer
+      controls.add(new ClockControl(emulated));
+    }
     return new Realism(policies, controls);
   }
 

@@ -4,8 +4,10 @@ import dev.flarekv.storage.KvStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +43,9 @@ public final class ExpirySweeper implements AutoCloseable {
   private final double pausePerBusy;
   private final ScheduledExecutorService executor;
   private volatile IdlePriority.Outcome priority;
+  private final AtomicBoolean soonPending = new AtomicBoolean();
   private volatile boolean closed;
-  private boolean started;
+  private volatile boolean started;
 
   /**
    * A sweeper busy at most {@link #DEFAULT_BUSY_SHARE} of the time while it works off a backlog.
@@ -120,6 +123,27 @@ public final class ExpirySweeper implements AutoCloseable {
     started = true;
     long millis = interval.toMillis();
     executor.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs a tick on the sweeper's thread as soon as it is free, besides the schedule: emulated time
+   * calls this when the clock jumps, so pairs that expired by the jump are removed without waiting
+   * for the next interval of real time. Returns at once; requests made while one is pending are
+   * merged into it. Does nothing before {@link #start} and after {@link #close}.
+   */
+  public void sweepSoon() {
+    if (!started || closed || !soonPending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(
+          () -> {
+            soonPending.set(false);
+            tick();
+          });
+    } catch (RejectedExecutionException e) {
+      soonPending.set(false); // closed meanwhile
+    }
   }
 
   /**

@@ -142,6 +142,30 @@ class ExpirySweeperTest {
   }
 
   @Test
+  void sweepSoon_runsATickAtOnce_besidesTheSchedule() throws Exception {
+    CountDownLatch swept = new CountDownLatch(1);
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    KvStore store =
+        sweepOnly(
+            max -> {
+              threads.add(Thread.currentThread().getName());
+              swept.countDown();
+              return 0;
+            });
+    ExpirySweeper sweeper = new ExpirySweeper(store, Duration.ofHours(1), 10, 1, false);
+    try {
+      sweeper.sweepSoon(); // before start: nothing
+      sweeper.start();
+      sweeper.sweepSoon();
+      assertThat(swept.await(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(threads).containsExactly(ExpirySweeper.THREAD_NAME);
+    } finally {
+      sweeper.close();
+    }
+    sweeper.sweepSoon(); // after close: nothing, no exception
+  }
+
+  @Test
   void start_runsOnDaemonThread_survivesFailures() throws Exception {
     ScriptedStore scripted = new ScriptedStore();
     scripted.answers.add(new StoreException("disk on fire", null));
