@@ -24,8 +24,8 @@ final class BulkDeleteCommand extends BulkKeysCommand {
       description = "Do not ask for confirmation before deleting.")
   boolean force;
 
-  BulkDeleteCommand(CliIo io) {
-    super(io, false);
+  BulkDeleteCommand() {
+    super(false);
   }
 
   @Override

@@ -22,8 +22,8 @@ import picocli.CommandLine.Command;
 final class BulkGetCommand extends BulkKeysCommand {
   static final int BATCH = 100;
 
-  BulkGetCommand(CliIo io) {
-    super(io, true);
+  BulkGetCommand() {
+    super(true);
   }
 
   @Override

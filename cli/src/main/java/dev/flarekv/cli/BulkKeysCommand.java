@@ -24,8 +24,7 @@ abstract class BulkKeysCommand extends LeafCommand {
    * @param previewDefaultsFalse whether an absent {@code --preview} means the production id (see
    *     {@link NamespaceOptions#resolve})
    */
-  BulkKeysCommand(CliIo io, boolean previewDefaultsFalse) {
-    super(io);
+  BulkKeysCommand(boolean previewDefaultsFalse) {
     this.previewDefaultsFalse = previewDefaultsFalse;
   }
 

@@ -43,10 +43,6 @@ class BulkPutCommand extends LeafCommand {
 
   @Mixin NamespaceOptions namespace;
 
-  BulkPutCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() throws IOException {
     NamespaceOptions.Target target = target(namespace, false);

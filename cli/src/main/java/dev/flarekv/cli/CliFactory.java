@@ -1,13 +1,12 @@
 package dev.flarekv.cli;
 
-import java.lang.reflect.Constructor;
 import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
 /**
- * Builds command objects for picocli, handing the {@link CliIo} to every class that has a
- * constructor taking one (the leaf commands); everything else goes to picocli's default factory.
+ * Builds command objects for picocli with its default factory, and hands the {@link CliIo} to each
+ * leaf command ({@link LeafCommand#io}), so no command needs a constructor of its own.
  */
 final class CliFactory implements IFactory {
   private final CliIo io;
@@ -18,12 +17,10 @@ final class CliFactory implements IFactory {
 
   @Override
   public <K> K create(Class<K> cls) throws Exception {
-    Constructor<K> withIo;
-    try {
-      withIo = cls.getDeclaredConstructor(CliIo.class);
-    } catch (NoSuchMethodException e) {
-      return CommandLine.defaultFactory().create(cls);
+    K made = CommandLine.defaultFactory().create(cls);
+    if (made instanceof LeafCommand leaf) {
+      leaf.io = io;
     }
-    return withIo.newInstance(io);
+    return made;
   }
 }

@@ -35,10 +35,6 @@ final class ClockCommand extends LeafCommand {
   @Option(names = "--json", description = "Print the server's answer as JSON.")
   boolean json;
 
-  ClockCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     print(controls().get(PATH), json, out());
@@ -69,10 +65,6 @@ final class ClockCommand extends LeafCommand {
     @Option(names = "--json", description = "Print the server's answer as JSON.")
     boolean json;
 
-    Change(CliIo io) {
-      super(io);
-    }
-
     abstract void body(ObjectNode body);
 
     @Override
@@ -93,10 +85,6 @@ final class ClockCommand extends LeafCommand {
     @Parameters(paramLabel = "<duration>", description = "How far: 90s, 15m, 1h30m, 2d, PT1H.")
     String duration;
 
-    Advance(CliIo io) {
-      super(io);
-    }
-
     @Override
     void body(ObjectNode body) {
       body.put("advance", ClockArguments.durationSeconds(duration));
@@ -114,10 +102,6 @@ final class ClockCommand extends LeafCommand {
     @Parameters(paramLabel = "<time>", description = "2030-01-01T00:00:00Z, 2030-01-01, 1893456000")
     String time;
 
-    Set(CliIo io) {
-      super(io);
-    }
-
     @Override
     void body(ObjectNode body) {
       body.put("set", ClockArguments.instantSeconds(time));
@@ -129,9 +113,6 @@ final class ClockCommand extends LeafCommand {
       mixinStandardHelpOptions = true,
       description = "Stop the clock where it stands (until `flarekv clock resume`).")
   static final class Freeze extends Change {
-    Freeze(CliIo io) {
-      super(io);
-    }
 
     @Override
     void body(ObjectNode body) {
@@ -144,9 +125,6 @@ final class ClockCommand extends LeafCommand {
       mixinStandardHelpOptions = true,
       description = "Let a frozen clock tick again, from where it stands.")
   static final class Resume extends Change {
-    Resume(CliIo io) {
-      super(io);
-    }
 
     @Override
     void body(ObjectNode body) {

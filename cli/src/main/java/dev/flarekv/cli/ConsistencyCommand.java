@@ -23,10 +23,6 @@ final class ConsistencyCommand extends LeafCommand {
   @Option(names = "--json", description = "Print the server's answer as JSON.")
   boolean json;
 
-  ConsistencyCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     JsonNode stats = controls().get("consistency");

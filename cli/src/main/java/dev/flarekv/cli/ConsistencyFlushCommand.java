@@ -16,9 +16,6 @@ import picocli.CommandLine.Command;
           + " every location reads the latest values (needs an API token for all accounts)."
     })
 final class ConsistencyFlushCommand extends LeafCommand {
-  ConsistencyFlushCommand(CliIo io) {
-    super(io);
-  }
 
   @Override
   void run() {

@@ -81,10 +81,6 @@ final class ExportCommand extends LeafCommand {
       description = "Values fetched in parallel (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  ExportCommand(CliIo io) {
-    super(io);
-  }
-
   /**
    * The server's time in epoch seconds ({@code GET /flarekv/v1/clock}): whether a key expires
    * within {@value #MIN_REMAINING_SECONDS} s is judged by the clock the server judges expirations

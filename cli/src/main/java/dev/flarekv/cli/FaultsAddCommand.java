@@ -84,10 +84,6 @@ final class FaultsAddCommand extends LeafCommand {
               + " other flags).")
   String json;
 
-  FaultsAddCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     JsonNode rule = json != null ? fromJson() : fromFlags();

@@ -6,9 +6,6 @@ import picocli.CommandLine.Command;
 /** {@code flarekv faults clear}: removes every rule ({@code DELETE /flarekv/v1/faults}). */
 @Command(name = "clear", mixinStandardHelpOptions = true, description = "Remove every fault rule.")
 final class FaultsClearCommand extends LeafCommand {
-  FaultsClearCommand(CliIo io) {
-    super(io);
-  }
 
   @Override
   void run() {

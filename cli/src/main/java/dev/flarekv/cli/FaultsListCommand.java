@@ -13,10 +13,6 @@ final class FaultsListCommand extends LeafCommand {
   @Option(names = "--json", description = "Print the server's answer as JSON.")
   boolean json;
 
-  FaultsListCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     JsonNode rules = controls().get("faults");

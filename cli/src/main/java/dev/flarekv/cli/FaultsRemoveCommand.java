@@ -14,10 +14,6 @@ final class FaultsRemoveCommand extends LeafCommand {
   @Parameters(index = "0", paramLabel = "<id>", description = "The rule's id, e.g. f1.")
   String id;
 
-  FaultsRemoveCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     controls().delete("faults/" + URLEncoder.encode(id, StandardCharsets.UTF_8));

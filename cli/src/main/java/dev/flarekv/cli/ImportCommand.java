@@ -22,10 +22,6 @@ final class ImportCommand extends BulkPutCommand {
   private long skipped;
   private long minExpiration;
 
-  ImportCommand(CliIo io) {
-    super(io);
-  }
-
   /**
    * Unlike {@code kv bulk put} (which checks as wrangler does), metadata may be any JSON value:
    * {@code flarekv export} writes a key's metadata as stored, and a Worker may have stored a bare

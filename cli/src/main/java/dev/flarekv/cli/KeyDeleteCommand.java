@@ -15,10 +15,6 @@ final class KeyDeleteCommand extends LeafCommand {
 
   @Mixin NamespaceOptions namespace;
 
-  KeyDeleteCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     NamespaceOptions.Target target = target(namespace, false);

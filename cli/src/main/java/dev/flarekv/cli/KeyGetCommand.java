@@ -25,10 +25,6 @@ final class KeyGetCommand extends LeafCommand {
 
   @Mixin NamespaceOptions namespace;
 
-  KeyGetCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() throws IOException {
     NamespaceOptions.Target target = target(namespace, true);

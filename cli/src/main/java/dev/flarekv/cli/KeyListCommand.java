@@ -28,10 +28,6 @@ final class KeyListCommand extends LeafCommand {
 
   @Mixin NamespaceOptions namespace;
 
-  KeyListCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     NamespaceOptions.Target target = target(namespace, true);

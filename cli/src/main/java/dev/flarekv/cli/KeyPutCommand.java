@@ -57,10 +57,6 @@ final class KeyPutCommand extends LeafCommand {
       description = "Arbitrary JSON object that is associated with a key.")
   String metadata;
 
-  KeyPutCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() throws IOException {
     if (value == null && path == null) {

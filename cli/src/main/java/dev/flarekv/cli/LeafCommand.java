@@ -3,7 +3,6 @@ package dev.flarekv.cli;
 import dev.flarekv.protocol.client.ControlClient;
 import dev.flarekv.protocol.client.KvClient;
 import java.io.PrintWriter;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,11 +18,8 @@ abstract class LeafCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
-  final CliIo io;
-
-  LeafCommand(CliIo io) {
-    this.io = Objects.requireNonNull(io, "io");
-  }
+  /** Set by {@link CliFactory} right after the command is made, before picocli fills options. */
+  CliIo io;
 
   @Override
   public final Integer call() throws Exception {

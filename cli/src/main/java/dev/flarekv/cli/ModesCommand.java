@@ -18,10 +18,6 @@ final class ModesCommand extends LeafCommand {
   @Option(names = "--json", description = "Print the server's answer as JSON.")
   boolean json;
 
-  ModesCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     JsonNode modes = controls().get("modes");

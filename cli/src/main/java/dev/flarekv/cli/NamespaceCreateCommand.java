@@ -28,10 +28,6 @@ final class NamespaceCreateCommand extends LeafCommand {
       description = "The binding name to use in the printed snippet.")
   String binding;
 
-  NamespaceCreateCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     String title = namespace + (preview ? "_preview" : "");

@@ -50,10 +50,6 @@ final class NamespaceDeleteCommand extends LeafCommand {
       description = "Skip confirmation.")
   boolean skipConfirmation;
 
-  NamespaceDeleteCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     int given =

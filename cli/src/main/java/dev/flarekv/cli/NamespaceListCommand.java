@@ -16,10 +16,6 @@ import picocli.CommandLine.Command;
 final class NamespaceListCommand extends LeafCommand {
   static final int PAGE_SIZE = 1000;
 
-  NamespaceListCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     KvClient client = client();

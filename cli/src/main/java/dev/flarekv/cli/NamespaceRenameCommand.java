@@ -36,10 +36,6 @@ final class NamespaceRenameCommand extends LeafCommand {
       description = "The new name for the namespace.")
   String newName;
 
-  NamespaceRenameCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     if (oldName != null && namespaceId != null) {

@@ -31,10 +31,6 @@ final class UsageCommand extends LeafCommand {
       description = "Show this account (even if nothing was counted for it yet).")
   String account;
 
-  UsageCommand(CliIo io) {
-    super(io);
-  }
-
   @Override
   void run() {
     String path =
