@@ -2,7 +2,6 @@ package dev.flarekv.server.api;
 
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.validation.KvValidator;
-import dev.flarekv.server.pipeline.KvOperation;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -11,86 +10,25 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One HTTP request as the endpoints see it: method, the raw (still percent-encoded) path split into
- * segments, the decoded query and the body. The body buffer belongs to the request handler, which
- * releases it after the endpoint returns; endpoints must copy what they keep.
+ * One HTTP request as the endpoints see it: method, the raw (still percent-encoded) path, the
+ * decoded query, the headers and the body. The body buffer belongs to the request handler, which
+ * releases it after the endpoint returns; endpoints must copy what they keep. Immutable.
  *
- * <p>It carries what the event loop already made of it: the route decided from its head ({@link
- * #route}), and, for a memory-only read that declined, its checked operation ({@link #parsed}), so
- * the blocking retry does not authenticate and validate again.
+ * @param method the HTTP method
+ * @param rawPath the path exactly as on the request line, without query
+ * @param query form-decoded query parameters (the first value of each name wins)
+ * @param headers the request headers
+ * @param body the request body, possibly empty
+ * @param route the route its listener decided from the head ({@code Dispatcher.route}), or null for
+ *     a request made without one (a listener then decides it from this request)
  */
-public final class ApiRequest {
-  private final HttpMethod method;
-  private final String rawPath;
-  private final Map<String, String> query;
-  private final HttpHeaders headers;
-  private final ByteBuf body;
-  private final HeadRoute route;
-  private KvOperation parsed;
-
-  /**
-   * @param method the HTTP method
-   * @param rawPath the path exactly as on the request line, without query
-   * @param query form-decoded query parameters (the first value of each name wins)
-   * @param headers the request headers
-   * @param body the request body, possibly empty
-   * @param route the route its listener decided from the head, or null when it was not asked
-   */
-  public ApiRequest(
-      HttpMethod method,
-      String rawPath,
-      Map<String, String> query,
-      HttpHeaders headers,
-      ByteBuf body,
-      HeadRoute route) {
-    this.method = method;
-    this.rawPath = rawPath;
-    this.query = query;
-    this.headers = headers;
-    this.body = body;
-    this.route = route;
-  }
-
-  public HttpMethod method() {
-    return method;
-  }
-
-  public String rawPath() {
-    return rawPath;
-  }
-
-  public Map<String, String> query() {
-    return query;
-  }
-
-  public HttpHeaders headers() {
-    return headers;
-  }
-
-  public ByteBuf body() {
-    return body;
-  }
-
-  /**
-   * The route the listener decided from the request head ({@code Dispatcher.route}), or null for a
-   * request made without one (a listener then decides it from this request).
-   */
-  public HeadRoute route() {
-    return route;
-  }
-
-  /**
-   * The operation the event loop parsed from this request before it handed it to the storage
-   * executor (which the hand-off makes visible there), or null.
-   */
-  public KvOperation parsed() {
-    return parsed;
-  }
-
-  /** Leaves the operation parsed on the event loop for the blocking retry. */
-  public void parsed(KvOperation op) {
-    this.parsed = op;
-  }
+public record ApiRequest(
+    HttpMethod method,
+    String rawPath,
+    Map<String, String> query,
+    HttpHeaders headers,
+    ByteBuf body,
+    HeadRoute route) {
 
   /** Splits a request target into raw path and decoded query. */
   public static ApiRequest of(HttpMethod method, String uri, HttpHeaders headers, ByteBuf body) {

@@ -85,6 +85,11 @@ public final class BindingDispatcher implements Dispatcher {
    */
   @Override
   public ApiReply dispatch(ApiRequest request) {
+    return dispatch(request, null);
+  }
+
+  @Override
+  public ApiReply dispatch(ApiRequest request, KvOperation declined) {
     long start = System.nanoTime();
     if (request.rawPath().equals("/healthz") && request.method().equals(HttpMethod.GET)) {
       // docs/server.md: "ok", or "degraded: <why>" while the store refuses writes
@@ -99,7 +104,6 @@ public final class BindingDispatcher implements Dispatcher {
     KvOperation op;
     try {
       ApiRequest inner = head.remote() ? RemoteProxyForm.unwrap(request) : request;
-      KvOperation declined = request.parsed(); // a memory-only read that would have blocked
       Principal principal =
           declined != null
               ? declined.origin().principal()
@@ -165,21 +169,21 @@ public final class BindingDispatcher implements Dispatcher {
   /**
    * W1 from memory: a GET of one key whose namespace is already known and whose record is in the
    * memtable or block cache is answered on the event loop. Everything else, errors included, goes
-   * the blocking way; a read that only missed memory leaves its checked operation on the request
-   * ({@link ApiRequest#parsed}) for it.
+   * the blocking way; a read that only missed memory hands its checked operation on to it ({@link
+   * Inline#declined}).
    */
   @Override
-  public ApiReply dispatchInline(ApiRequest request) {
+  public Inline dispatchInline(ApiRequest request) {
     if (!request.method().equals(HttpMethod.GET)) {
-      return null;
+      return Inline.BLOCKING;
     }
     long start = System.nanoTime();
     BindingHead head = BindingHead.of(request);
     if (head.websocket()) {
-      return websocketProbe(request, start);
+      return Inline.answered(websocketProbe(request, start));
     }
     if (head.route() != BindingRoute.KEY || request.rawPath().equals("/healthz")) {
-      return null;
+      return Inline.BLOCKING;
     }
     // a remote-proxy request that does not unwrap fails here: the blocking path reports it
     ApiRequest inner = head.remote() ? RemoteProxyForm.unwrap(request) : request;
@@ -191,16 +195,12 @@ public final class BindingDispatcher implements Dispatcher {
                 inner.header(NamespaceResolver.HEADER),
                 inner.header(NamespaceResolver.TITLE_HEADER));
     if (ns == null || !principal.mayAccess(ns.accountId())) {
-      return null;
+      return Inline.BLOCKING;
     }
     String route = head.metricName(BindingRoute.KEY);
     KvOperation.Origin origin = origin(route, request.method(), start, principal, inner);
     KvOperation op = get(Kind.GET_CACHED, origin, ns, inner.rawPath().substring(1), inner);
-    ApiReply reply = pipeline.run(op);
-    if (reply == null) {
-      request.parsed(op);
-    }
-    return reply;
+    return Inline.of(pipeline.run(op), op);
   }
 
   /** See {@link BindingHead}: the form, the route and its body limit, from the head. */

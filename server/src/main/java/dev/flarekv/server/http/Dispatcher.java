@@ -5,6 +5,7 @@ import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
 import dev.flarekv.server.api.BodyLimit;
 import dev.flarekv.server.api.HeadRoute;
+import dev.flarekv.server.pipeline.KvOperation;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -15,15 +16,46 @@ public interface Dispatcher {
   ApiReply dispatch(ApiRequest request);
 
   /**
-   * Answers the request right here on the event loop when that needs no blocking at all (a read
-   * served from memory, see {@code KvStore.getIfCached}), and returns null otherwise: the request
-   * then goes to {@link #dispatch} on the storage executor, which gives the same answer. A read
-   * that only missed memory may leave its checked operation on the request ({@link
-   * ApiRequest#parsed}), so that {@link #dispatch} does not authenticate and validate it again.
-   * Must never block; a throw counts as null. The default never answers inline.
+   * As {@link #dispatch}, for a request whose memory-only read declined on the event loop ({@link
+   * Inline#declined}): {@code declined} is its operation, already authenticated and checked, so
+   * only the blocking read is left to do. The default ignores it.
    */
-  default ApiReply dispatchInline(ApiRequest request) {
-    return null;
+  default ApiReply dispatch(ApiRequest request, KvOperation declined) {
+    return dispatch(request);
+  }
+
+  /**
+   * Answers the request right here on the event loop when that needs no blocking at all (a read
+   * served from memory, see {@code KvStore.getIfCached}); otherwise the request goes to {@link
+   * #dispatch} on the storage executor, which gives the same answer, with the checked operation of
+   * a read that only missed memory, so that it does not authenticate and validate it again. Must
+   * never block; a throw counts as {@link Inline#BLOCKING}. The default never answers inline.
+   */
+  default Inline dispatchInline(ApiRequest request) {
+    return Inline.BLOCKING;
+  }
+
+  /**
+   * What {@link #dispatchInline} made of a request.
+   *
+   * @param reply the answer, or null when the request must take the blocking way
+   * @param declined for the blocking way: the memory-only read that declined, or null
+   */
+  record Inline(ApiReply reply, KvOperation declined) {
+    /** Not answered here, nothing checked: the blocking way does everything. */
+    public static final Inline BLOCKING = new Inline(null, null);
+
+    public static Inline answered(ApiReply reply) {
+      return new Inline(reply, null);
+    }
+
+    /**
+     * The outcome of a memory-only read through the pipeline: answered, or declined (null reply)
+     * with its operation left for the blocking retry.
+     */
+    public static Inline of(ApiReply reply, KvOperation op) {
+      return reply != null ? answered(reply) : new Inline(null, op);
+    }
   }
 
   /** The reply for a request that could not even be parsed (for example a bad query escape). */

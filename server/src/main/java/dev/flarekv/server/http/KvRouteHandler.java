@@ -5,6 +5,7 @@ import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
 import dev.flarekv.server.api.HeadRoute;
+import dev.flarekv.server.pipeline.KvOperation;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -169,18 +170,19 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
       write(ctx, state, error, keepAlive);
       return;
     }
-    ApiReply inline = inline(api);
-    if (inline != null) {
+    Dispatcher.Inline inline = inline(api);
+    if (inline.reply() != null) {
       request.release();
-      write(ctx, state, inline, keepAlive);
+      write(ctx, state, inline.reply(), keepAlive);
       return;
     }
+    KvOperation declined = inline.declined();
     try {
       executor.execute(
           () -> {
             ApiReply reply;
             try {
-              reply = dispatcher.dispatch(api);
+              reply = dispatcher.dispatch(api, declined);
             } catch (KvException e) {
               reply = dispatcher.error(e);
             } catch (Throwable t) {
@@ -202,13 +204,13 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The event-loop answer, or null to take the executor path (which also reports any failure). */
-  private ApiReply inline(ApiRequest api) {
+  /** The event-loop answer, or the way to the executor (which also reports any failure). */
+  private Dispatcher.Inline inline(ApiRequest api) {
     try {
       return dispatcher.dispatchInline(api);
     } catch (Throwable t) {
       log.debug("inline dispatch failed, retrying on the executor: {}", t.toString());
-      return null;
+      return Dispatcher.Inline.BLOCKING;
     }
   }
 

@@ -72,6 +72,11 @@ public final class RestDispatcher implements Dispatcher {
 
   @Override
   public ApiReply dispatch(ApiRequest request) {
+    return dispatch(request, null);
+  }
+
+  @Override
+  public ApiReply dispatch(ApiRequest request, KvOperation declined) {
     String path = request.rawPath();
     if (path.equals("/healthz")) {
       return health();
@@ -90,8 +95,7 @@ public final class RestDispatcher implements Dispatcher {
     }
     long start = System.nanoTime();
     String route = "unmatched";
-    KvOperation declined = request.parsed(); // a memory-only read that would have blocked
-    if (declined != null) {
+    if (declined != null) { // a memory-only read that would have blocked
       // token, route, account and key were checked on the event loop
       return pipeline.run(declined.blockingRead(declined.namespace(), start));
     }
@@ -123,27 +127,27 @@ public final class RestDispatcher implements Dispatcher {
   /**
    * {@code /healthz}, and a read of one value served from memory, on the event loop. The read: only
    * once the token, the route and the account check pass, and the route has a memory-only call that
-   * answers. Anything in doubt returns null and takes the blocking path, which reports every error
-   * itself.
+   * answers. Anything in doubt takes the blocking path, which reports every error itself.
    */
   @Override
-  public ApiReply dispatchInline(ApiRequest request) {
+  public Inline dispatchInline(ApiRequest request) {
     if (request.rawPath().equals("/healthz")) {
-      return health(); // never queued behind storage work: a probe must answer under load
+      return Inline.answered(
+          health()); // never queued behind storage work: a probe must answer under load
     }
     if (!request.method().equals(HttpMethod.GET)
         || !request.rawPath().startsWith(RestApi.PREFIX + "/")) {
-      return null;
+      return Inline.BLOCKING;
     }
     long start = System.nanoTime();
     Principal principal = auth.principal(request.header(HttpHeaderNames.AUTHORIZATION.toString()));
     if (principal == null) {
-      return null;
+      return Inline.BLOCKING;
     }
     RestApi.Route matched = route(request);
     if (matched.inline() == null
         || (matched.accountId() != null && !principal.mayAccess(matched.accountId()))) {
-      return null;
+      return Inline.BLOCKING;
     }
     KvOperation.Origin origin =
         KvOperation.Origin.rest(matched.name(), request.method(), start, principal);
@@ -153,11 +157,7 @@ public final class RestDispatcher implements Dispatcher {
     } catch (KvException e) {
       op = KvOperation.rejected(origin, e);
     }
-    ApiReply reply = pipeline.run(op);
-    if (reply == null) {
-      request.parsed(op);
-    }
-    return reply;
+    return Inline.of(pipeline.run(op), op);
   }
 
   /** The route decided from the head, or (for a request made without one) from the request. */

@@ -14,12 +14,7 @@ import java.util.Locale;
  * {"clock":"system","limits":"off","consistency":"strong","random_seed":null}}). CLI: {@code
  * flarekv modes}.
  */
-final class ModesControl implements Control {
-  private final Modes modes;
-
-  ModesControl(Modes modes) {
-    this.modes = modes;
-  }
+record ModesControl(Modes modes) implements Control {
 
   @Override
   public List<ControlRoute> routes() {

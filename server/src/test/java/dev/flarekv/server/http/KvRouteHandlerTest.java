@@ -52,8 +52,10 @@ class KvRouteHandlerTest {
         }
 
         @Override
-        public ApiReply dispatchInline(ApiRequest request) {
-          return request.rawPath().startsWith("/inline") ? dispatch(request) : null;
+        public Inline dispatchInline(ApiRequest request) {
+          return request.rawPath().startsWith("/inline")
+              ? Inline.answered(dispatch(request))
+              : Inline.BLOCKING;
         }
       };
 

@@ -144,7 +144,8 @@ public final class EdgeCachePolicy implements KvPolicy {
       }
       long now = clock.millis();
       long delay = propagation.nextDelayMillis();
-      List<WriteHistory.Write> recorded = state.writing(ns, keys, before, writer, now, delay);
+      List<WriteHistory.Write> recorded =
+          state.writing(new WriteHistory.Change(ns, keys, before, writer, now, delay));
       ApiReply reply = null;
       try {
         reply = next.proceed(op);

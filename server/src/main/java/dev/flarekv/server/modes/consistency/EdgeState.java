@@ -57,14 +57,8 @@ final class EdgeState {
   }
 
   /** Records a write before it reaches the store; {@link #failed} takes it back. */
-  synchronized List<WriteHistory.Write> writing(
-      NamespaceRef ns,
-      Collection<String> keys,
-      Map<String, KvEntry> before,
-      String writer,
-      long now,
-      long delayMillis) {
-    return history.record(ns, keys, before, writer, now, delayMillis);
+  synchronized List<WriteHistory.Write> writing(WriteHistory.Change change) {
+    return history.record(change);
   }
 
   /** The store refused the write: it never happened. */

@@ -60,27 +60,38 @@ final class WriteHistory {
   }
 
   /**
-   * Records a write of {@code keys} (one write operation: one delay for all its keys).
+   * One write operation about to reach the store: one delay for all its keys.
    *
    * @param before each key's value before the write, absent when missing
-   * @return the writes recorded, to {@link #forget} if the write fails
+   * @param writer the writing binding location, null for the REST API
+   * @param now when it is made (emulated clock, ms)
+   * @param delayMillis how long other locations take to see it
    */
-  List<Write> record(
+  record Change(
       NamespaceRef ns,
       Collection<String> keys,
       Map<String, KvEntry> before,
       String writer,
       long now,
-      long delayMillis) {
-    List<Write> made = new ArrayList<>(keys.size());
-    for (String key : keys) {
-      Key k = new Key(ns, key);
+      long delayMillis) {}
+
+  /**
+   * Records a write of {@code change.keys()}.
+   *
+   * @return the writes recorded, to {@link #forget} if the write fails
+   */
+  List<Write> record(Change change) {
+    long now = change.now();
+    List<Write> made = new ArrayList<>(change.keys().size());
+    for (String key : change.keys()) {
+      Key k = new Key(change.ns(), key);
       Deque<Write> history = writes.remove(k); // re-inserted at the young end
       if (history == null) {
         history = new ArrayDeque<>(2);
       }
       prune(history, now);
-      Write w = new Write(now, writer, now + delayMillis, before.get(key));
+      Write w =
+          new Write(now, change.writer(), now + change.delayMillis(), change.before().get(key));
       history.addLast(w);
       count++;
       bytes += w.bytes();

@@ -15,12 +15,7 @@ import java.util.List;
  * /flarekv/v1/faults} all. Changes need a token for every account, since a rule can fail any
  * account's requests; reading them needs any valid token. CLI: {@code flarekv faults}.
  */
-final class FaultsControl implements Control {
-  private final FaultRules rules;
-
-  FaultsControl(FaultRules rules) {
-    this.rules = rules;
-  }
+record FaultsControl(FaultRules rules) implements Control {
 
   @Override
   public List<ControlRoute> routes() {
