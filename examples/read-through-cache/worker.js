@@ -1,5 +1,8 @@
 // A Worker that serves slow "origin" data through a KV read-through cache.
-//   GET /quote/{id}  -> the quote (X-Cache: HIT|MISS); the origin is only asked on a miss
+//   GET /quote/{id}  -> the quote (X-Cache: HIT|MISS); the origin is only asked on a miss.
+//                       When KV fails the quote still comes from the origin: X-Cache: BYPASS if
+//                       the KV read failed, MISS if only storing it failed, and X-Cache-Error
+//                       carries the KV error (e.g. "KV GET failed: 503 Service Unavailable").
 //   GET /stats       -> {"originCalls": n} since this isolate started
 // Binding: CACHE (kvNamespace).
 import { getOrSet } from "./cache.js";
@@ -22,8 +25,14 @@ export default {
     const m = /^\/quote\/([A-Za-z0-9_-]{1,64})$/.exec(pathname);
     if (request.method === "GET" && m) {
       const id = m[1];
-      const { value, hit } = await getOrSet(env.CACHE, `cache:quote:${id}`, TTL_SECONDS, () => fetchQuoteFromOrigin(id));
-      return Response.json(value, { headers: { "X-Cache": hit ? "HIT" : "MISS" } });
+      const key = `cache:quote:${id}`;
+      const { value, hit, bypassed, kvError } = await getOrSet(env.CACHE, key, TTL_SECONDS, () => fetchQuoteFromOrigin(id));
+      const headers = { "X-Cache": hit ? "HIT" : bypassed ? "BYPASS" : "MISS" };
+      if (kvError) {
+        console.warn(`read-through-cache: ${key}: ${kvError}; served from the origin`);
+        headers["X-Cache-Error"] = kvError;
+      }
+      return Response.json(value, { headers });
     }
     if (request.method === "GET" && pathname === "/stats") {
       return Response.json({ originCalls });
