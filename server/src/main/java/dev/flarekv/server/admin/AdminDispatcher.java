@@ -8,6 +8,7 @@ import dev.flarekv.server.api.ApiRequest;
 import dev.flarekv.server.auth.TokenAuthenticator;
 import dev.flarekv.server.http.Dispatcher;
 import dev.flarekv.server.http.KvErrorMapper;
+import dev.flarekv.server.pipeline.KvOperation;
 import dev.flarekv.storage.KvStore;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,7 +39,7 @@ public final class AdminDispatcher implements Dispatcher {
   }
 
   @Override
-  public ApiReply dispatch(ApiRequest request) {
+  public ApiReply dispatch(ApiRequest request, KvOperation declined) {
     try {
       if (!auth.authenticate(request.header(HttpHeaderNames.AUTHORIZATION.toString()))) {
         return ApiReply.error(ErrorCode.AUTHENTICATION, "Authentication error");

@@ -84,11 +84,6 @@ public final class BindingDispatcher implements Dispatcher {
    * counted as {@code ns/<route>}.
    */
   @Override
-  public ApiReply dispatch(ApiRequest request) {
-    return dispatch(request, null);
-  }
-
-  @Override
   public ApiReply dispatch(ApiRequest request, KvOperation declined) {
     long start = System.nanoTime();
     if (request.rawPath().equals("/healthz") && request.method().equals(HttpMethod.GET)) {

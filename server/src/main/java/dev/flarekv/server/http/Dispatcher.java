@@ -13,15 +13,18 @@ import io.netty.handler.codec.http.HttpRequest;
  * on disk; it must not throw (failures become error replies).
  */
 public interface Dispatcher {
-  ApiReply dispatch(ApiRequest request);
-
   /**
-   * As {@link #dispatch}, for a request whose memory-only read declined on the event loop ({@link
-   * Inline#declined}): {@code declined} is its operation, already authenticated and checked, so
-   * only the blocking read is left to do. The default ignores it.
+   * The reply to a request.
+   *
+   * @param declined for a request whose memory-only read declined on the event loop ({@link
+   *     Inline#declined}), that read's operation, already authenticated and checked, so only the
+   *     blocking read is left to do; null otherwise
    */
-  default ApiReply dispatch(ApiRequest request, KvOperation declined) {
-    return dispatch(request);
+  ApiReply dispatch(ApiRequest request, KvOperation declined);
+
+  /** The reply to a request nothing was made of yet. */
+  default ApiReply dispatch(ApiRequest request) {
+    return dispatch(request, null);
   }
 
   /**

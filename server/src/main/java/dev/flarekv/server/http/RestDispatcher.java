@@ -71,11 +71,6 @@ public final class RestDispatcher implements Dispatcher {
   }
 
   @Override
-  public ApiReply dispatch(ApiRequest request) {
-    return dispatch(request, null);
-  }
-
-  @Override
   public ApiReply dispatch(ApiRequest request, KvOperation declined) {
     String path = request.rawPath();
     if (path.equals("/healthz")) {

@@ -7,6 +7,7 @@ import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
 import dev.flarekv.server.api.BodyLimit;
 import dev.flarekv.server.api.HeadRoute;
+import dev.flarekv.server.pipeline.KvOperation;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -27,7 +28,7 @@ class BodyAggregatorTest {
   static final Dispatcher DISPATCHER =
       new Dispatcher() {
         @Override
-        public ApiReply dispatch(ApiRequest request) {
+        public ApiReply dispatch(ApiRequest request, KvOperation declined) {
           throw new AssertionError("not used");
         }
 
@@ -129,7 +130,7 @@ class BodyAggregatorTest {
     Dispatcher weighted =
         new Dispatcher() {
           @Override
-          public ApiReply dispatch(ApiRequest request) {
+          public ApiReply dispatch(ApiRequest request, KvOperation declined) {
             throw new AssertionError("not used");
           }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flarekv.server.api.ApiReply;
 import dev.flarekv.server.api.ApiRequest;
+import dev.flarekv.server.pipeline.KvOperation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,7 +48,7 @@ class KvRouteHandlerTest {
   static final Dispatcher DISPATCHER =
       new Dispatcher() {
         @Override
-        public ApiReply dispatch(ApiRequest request) {
+        public ApiReply dispatch(ApiRequest request, KvOperation declined) {
           return ApiReply.bytes(request.rawPath().getBytes(StandardCharsets.UTF_8), Map.of());
         }
 
