@@ -4,7 +4,7 @@
 #
 #   benchmarks/ab.sh --base REV [--rounds N] [--duration 10s] [--warmup 5s] [--connections 16]
 #                    [--workloads "read:binding session:binding read:rest write:rest"]
-#                    [--jvm "-Xmx1g"] [--name NAME]
+#                    [--jvm "-Xmx1g"] [--head-args "--consistency eventual"] [--name NAME]
 #
 # base   REV's server jar, built in a temporary git worktree (mvn package -pl app -am, never install)
 #        that is removed afterwards
@@ -14,7 +14,8 @@
 # Per workload (WORKLOAD:SURFACE, see `flarekv-bench load --help`) and round, each side runs once
 # against a freshly started server (free loopback ports, fresh data dir, the same JVM options), one
 # server at a time; the order alternates (base head, head base, ...) so that drifting machine load
-# does not favour one side. Writes benchmarks/results/ab-NAME.md and ab-NAME.tsv. Stops only the
+# does not favour one side. --head-args adds `flarekv serve` flags to the head server only (to
+# compare a mode on against the same code with it off, use --base HEAD). Writes benchmarks/results/ab-NAME.md and ab-NAME.tsv. Stops only the
 # processes it started; exits non-zero if a server does not start.
 set -uo pipefail
 
@@ -28,6 +29,7 @@ warmup=5s
 conns=16
 workloads="read:binding session:binding read:rest write:rest"
 jvm_opts="-Xmx1g"
+head_args=""
 name=""
 command_line="benchmarks/ab.sh $*"
 while [[ $# -gt 0 ]]; do
@@ -39,6 +41,7 @@ while [[ $# -gt 0 ]]; do
     --connections) conns="$2"; shift ;;
     --workloads) workloads="$2"; shift ;;
     --jvm) jvm_opts="$2"; shift ;;
+    --head-args) head_args="$2"; shift ;;
     --name) name="$2"; shift ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "ab.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -125,12 +128,13 @@ printf 'workload\tround\torder\tside\trev\treq_per_s\tp50_ms\tp90_ms\tp99_ms\tp9
 
 # run_one SIDE WORKLOAD ROUND ORDER
 run_one() {
-  local side=$1 wl=$2 round=$3 order=$4 jar rev json load1 data="$tmp/data-$1" out
+  local side=$1 wl=$2 round=$3 order=$4 jar rev json load1 data="$tmp/data-$1" out extra=()
   if [[ $side == base ]]; then jar=$base_jar rev=$base_desc; else jar=$head_jar rev=$head_desc; fi
+  [[ $side == head && -n $head_args ]] && read -r -a extra <<<"$head_args"
   rm -rf "$data"
   doing="starting the $side server ($rev) for $wl round $round"
   server_jar="$jar" # start_flarekv runs it
-  start_flarekv "$tmp/server-$side.log" "${jvm[@]}" -- --data-dir "$data"
+  start_flarekv "$tmp/server-$side.log" "${jvm[@]}" -- --data-dir "$data" "${extra[@]}"
   doing="measuring $wl on the $side server ($rev), round $round"
   load1=$(cut -d' ' -f1 /proc/loadavg)
   out="$tmp/load.json"
@@ -184,7 +188,8 @@ def med(xs):
 out = []
 out.append("# Before/after: $base_desc vs $head_desc\n")
 out.append("- command: \`$command_line\`")
-out.append("- base: $base_desc, server jar built from that commit; head: $head_desc, this checkout's app/target/flarekv.jar")
+out.append("- base: $base_desc, server jar built from that commit; head: $head_desc, this checkout's app/target/flarekv.jar"
+           + (" started with \`$head_args\`" if "$head_args" else ""))
 out.append("- generator: this checkout's flarekv-bench.jar, $conns connections, closed loop, $duration measured after $warmup warm-up; "
            "a fresh server (fresh data dir, JVM options \`$jvm_opts\`) per run, one at a time, on 127.0.0.1")
 out.append("- rounds: $rounds per workload, order alternating (base first in odd rounds, head first in even ones); "
