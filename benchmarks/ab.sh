@@ -114,10 +114,13 @@ stale=$(cd "$root" && find protocol storage server cli app -path '*/src/main/*' 
 doing="building the server jar of $base_rev in a temporary worktree"
 log "$doing ($tmp/base-src)"
 git -C "$root" worktree add --detach --quiet "$tmp/base-src" "$base_sha" || exit 2
-(cd "$tmp/base-src" && timeout 1800 mvn -B -q -DskipTests package -pl app -am >"$tmp/base-build.log" 2>&1) \
+app_module=app # the command's module, called dist before it was renamed
+[[ -f $tmp/base-src/app/pom.xml ]] || app_module=dist
+(cd "$tmp/base-src" && timeout 1800 mvn -B -q -DskipTests package -pl "$app_module" -am \
+  >"$tmp/base-build.log" 2>&1) \
   || { echo "ab.sh: building $base_rev failed:" >&2; tail -40 "$tmp/base-build.log" >&2; exit 2; }
 base_jar="$tmp/base-flarekv.jar"
-cp "$tmp/base-src/app/target/flarekv.jar" "$base_jar" || exit 2
+cp "$tmp/base-src/$app_module/target/flarekv.jar" "$base_jar" || exit 2
 git -C "$root" worktree remove --force "$tmp/base-src" && rm -rf "$tmp/base-src"
 log "built $base_desc"
 
