@@ -32,6 +32,9 @@ final class ClockArguments {
   /** A positive duration in whole seconds. */
   static long durationSeconds(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
+    if (s.startsWith("-")) {
+      throw new UserError("Duration \"" + text + "\" is negative: the clock only moves forward");
+    }
     long seconds;
     try {
       if (s.startsWith("p")) {

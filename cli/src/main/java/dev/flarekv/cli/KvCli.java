@@ -72,7 +72,10 @@ public final class KvCli implements Runnable {
     root.addSubcommand("faults", new CommandLine(FaultsCommand.class, factory));
     root.addSubcommand("consistency", new CommandLine(ConsistencyCommand.class, factory));
     root.addSubcommand("usage", new CommandLine(UsageCommand.class, factory));
-    root.addSubcommand("clock", new CommandLine(ClockCommand.class, factory));
+    CommandLine clock = new CommandLine(ClockCommand.class, factory);
+    // `clock advance -5m` is a duration to refuse with its reason, not an unknown option
+    clock.getSubcommands().get("advance").setUnmatchedOptionsArePositionalParams(true);
+    root.addSubcommand("clock", clock);
     root.setOut(writer(io));
     configure(root);
   }

@@ -52,13 +52,18 @@ final class UsageCommand extends LeafCommand {
       out.println("nothing counted yet (name an account with --account)");
       return;
     }
-    out.println(String.format("%-20s %-13s %14s %14s", "ACCOUNT", "QUOTA", "USED", "LIMIT"));
+    int width = 20; // an account id is 32 characters: the column widens to fit
+    for (JsonNode a : usage.path("accounts")) {
+      width = Math.max(width, a.path("account").asText().length());
+    }
+    String row = "%-" + width + "s %-13s %14s %14s";
+    out.println(String.format(row, "ACCOUNT", "QUOTA", "USED", "LIMIT"));
     for (JsonNode a : usage.path("accounts")) {
       for (String quota : QUOTAS) {
         JsonNode q = a.path(quota);
         out.println(
             String.format(
-                "%-20s %-13s %14d %14d",
+                row,
                 a.path("account").asText(),
                 quota,
                 q.path("used").asLong(),

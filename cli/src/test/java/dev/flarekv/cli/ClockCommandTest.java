@@ -71,6 +71,14 @@ class ClockCommandTest {
   }
 
   @Test
+  void advance_refusesANegativeDuration_withTheReason() {
+    CliHarness.Run run = cli.root("clock", "advance", "-5m");
+    assertThat(run.code()).isNotZero();
+    assertThat(run.err()).contains("Duration \"-5m\" is negative: the clock only moves forward");
+    assertThat(server.server().clock().millis()).isEqualTo(NOW * 1000);
+  }
+
+  @Test
   void set_takesAnIsoInstantOrEpochSeconds_andThePastIsRefusedByTheServer() {
     assertThat(ok("clock", "set", "2030-01-01T00:00:00Z").out())
         .startsWith("now:    2030-01-01T00:00:00Z (1893456000)\n");

@@ -58,6 +58,18 @@ class UsageCommandTest {
   }
 
   @Test
+  void aLongAccountIdWidensItsColumn() {
+    CliHarness cli = start(Modes.Limits.FREE);
+    String account = "f1a2e4b0000000000000000000000001";
+    CliHarness.Run run = cli.root("usage", "--account", account);
+    assertThat(run.code()).as(run.toString()).isZero();
+    String[] lines = run.out().split("\n");
+    assertThat(lines[1]).startsWith("ACCOUNT" + " ".repeat(account.length() - 7 + 1) + "QUOTA");
+    assertThat(lines[2]).startsWith(account + " reads");
+    assertThat(lines[2].length()).isEqualTo(lines[1].length());
+  }
+
+  @Test
   void withoutFreeLimits_saysHowToTurnThemOn() {
     CliHarness cli = start(Modes.Limits.OFF);
     CliHarness.Run run = cli.root("usage");
