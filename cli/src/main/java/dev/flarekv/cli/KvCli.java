@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
       NamespaceCommand.class,
       KeyCommand.class,
       BulkCommand.class,
+      PullCommand.class,
+      PushCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KvCli implements Runnable {

@@ -48,6 +48,7 @@ public final class KvClient {
   private final String token;
   private final String accountId;
   private final HttpClient http;
+  private final RetryPolicy retries;
 
   /**
    * @param baseUrl the API root, e.g. {@code http://127.0.0.1:8790/client/v4}
@@ -68,6 +69,11 @@ public final class KvClient {
 
   /** As {@link #KvClient(String, String, String)} with a caller-supplied {@link HttpClient}. */
   public KvClient(String baseUrl, String token, String accountId, HttpClient http) {
+    this(baseUrl, token, accountId, http, RetryPolicy.NONE);
+  }
+
+  private KvClient(
+      String baseUrl, String token, String accountId, HttpClient http, RetryPolicy retries) {
     Objects.requireNonNull(baseUrl, "baseUrl");
     String trimmed = baseUrl;
     while (trimmed.endsWith("/")) {
@@ -81,6 +87,12 @@ public final class KvClient {
     this.token = token;
     this.accountId = Objects.requireNonNull(accountId, "accountId");
     this.http = Objects.requireNonNull(http, "http");
+    this.retries = Objects.requireNonNull(retries, "retries");
+  }
+
+  /** This client, sending each request again as {@code retries} says (429, 5xx, unreachable). */
+  public KvClient withRetries(RetryPolicy retries) {
+    return new KvClient(baseUrl, token, accountId, http, retries);
   }
 
   // ---------------------------------------------------------------- namespaces
@@ -557,7 +569,8 @@ public final class KvClient {
 
   private HttpResponse<byte[]> send(HttpRequest.Builder request) {
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpRequest built = request.build();
+      return retries.send(() -> http.send(built, HttpResponse.BodyHandlers.ofByteArray()));
     } catch (IOException e) {
       // the message stays one line for the CLI; the cause (refused, reset, timed out) is kept
       throw new KvException(ErrorCode.UNAVAILABLE, "cannot reach flarekv at " + baseUrl, e);
