@@ -126,8 +126,17 @@ abstract class CopyCommand extends LeafCommand {
       start.write(stateFile);
     }
     NamespaceCopy copy = new NamespaceCopy(source, target, pageSize, clock(target));
-    NamespaceCopy.Counts counts =
-        copy.run(start, first, stateFile, io.terminal() ? this::progress : s -> {});
+    NamespaceCopy.Counts counts;
+    try {
+      counts = copy.run(start, first, stateFile, io.terminal() ? this::progress : s -> {});
+    } catch (KvException e) {
+      long copied = CopyState.read(stateFile).map(CopyState::copied).orElse(0L);
+      throw new UserError(
+          KvExitCodes.message(e)
+              + " (stopped after "
+              + copied
+              + " key(s); the same command with --resume continues from there)");
+    }
     Files.deleteIfExists(stateFile);
     if (io.terminal()) {
       err().println();

@@ -270,6 +270,9 @@ class PullPushTest {
     CliHarness.Run failed = pull(source, "--title", "copy", "--max-attempts", "2");
     assertThat(failed.code()).as(failed.toString()).isEqualTo(KvExitCodes.FAILURE);
     assertThat(failed.err().lines().toList()).hasSize(1);
+    assertThat(failed.err())
+        .contains("rule f1 answered 500")
+        .contains("(stopped after 20 key(s); the same command with --resume continues from there)");
     String copy = idOf(local, "copy");
     KvClient l = client(local);
     assertThat(ExportImportTest.dump(l, copy)).hasSize(20);
