@@ -201,8 +201,12 @@ class ChangeFeedTest {
       raw.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
       raw.getOutputStream()
           .write(
-              ("GET /flarekv/v1/namespaces/" + nsId + "/watch HTTP/1.1\r\nHost: x\r\n"
-                      + "Authorization: Bearer " + TestServer.TOKEN + "\r\n\r\n")
+              ("GET /flarekv/v1/namespaces/"
+                      + nsId
+                      + "/watch HTTP/1.1\r\nHost: x\r\n"
+                      + "Authorization: Bearer "
+                      + TestServer.TOKEN
+                      + "\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
       await(() -> server.server().changeFeed().watchers() == 1);
       String meta = "{\"pad\":\"" + "m".repeat(1000) + "\"}";
@@ -217,7 +221,8 @@ class ChangeFeedTest {
               .append(meta)
               .append('}');
         }
-        assertThat(server.putJson(TestServer.ns(nsId) + "/bulk", bulk.append(']').toString()).status())
+        assertThat(
+                server.putJson(TestServer.ns(nsId) + "/bulk", bulk.append(']').toString()).status())
             .isEqualTo(200); // writers complete although nobody reads
       }
       // now read: the events that fit, then a dropped count; together they account for every write
