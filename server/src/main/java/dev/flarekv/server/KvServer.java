@@ -18,6 +18,8 @@ import dev.flarekv.server.http.RestDispatcher;
 import dev.flarekv.server.modes.Realism;
 import dev.flarekv.server.modes.clock.ServerClock;
 import dev.flarekv.server.pipeline.KvExecutor;
+import dev.flarekv.server.watch.ChangeFeed;
+import dev.flarekv.server.watch.WatchedKvStore;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.StoreConfig;
 import dev.flarekv.storage.cassandra.CassandraKvStores;
@@ -75,6 +77,7 @@ public final class KvServer implements AutoCloseable {
   private final ServerConfig config;
   private final EmulatedClock clock;
   private final KvStore store;
+  private final ChangeFeed changeFeed;
   private final ExpirySweeper sweeper;
   private final ThreadPoolExecutor storageExecutor;
   private final Transport transport;
@@ -126,7 +129,11 @@ public final class KvServer implements AutoCloseable {
                 config.dataDir(),
                 new StoreConfig(config.syncWrites(), StoreConfig.DEFAULT_BLOCK_CACHE_BYTES),
                 clock);
-    this.store = new MeteredKvStore(opened, registry);
+    this.changeFeed = new ChangeFeed(clock);
+    Gauge.builder("flarekv.watch.watchers", changeFeed, ChangeFeed::watchers)
+        .description("Change feed streams open now (GET /flarekv/v1/namespaces/{id}/watch)")
+        .register(registry);
+    this.store = new WatchedKvStore(new MeteredKvStore(opened, registry), changeFeed, clock);
     this.sweeper =
         new ExpirySweeper(
             store,
@@ -321,6 +328,11 @@ public final class KvServer implements AutoCloseable {
   /** The server-wide budget of request-body bytes held in memory (tests and embedding). */
   public BodyBudget bodyBudget() {
     return bodyBudget;
+  }
+
+  /** The change feed (docs/state.md, "Change feed"). */
+  public ChangeFeed changeFeed() {
+    return changeFeed;
   }
 
   /** The store behind the server (tests and embedding). */

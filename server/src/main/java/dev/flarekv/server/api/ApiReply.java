@@ -15,13 +15,40 @@ import java.util.Map;
  * @param contentType the content type of {@code body}
  * @param body the bytes to send (not copied)
  * @param headers extra response headers
+ * @param stream null for a whole reply; else the reply is a head and then a long-lived stream of
+ *     chunks ({@link #stream}), and {@code body} is empty
  */
 public record ApiReply(
-    int status, String reason, String contentType, byte[] body, Map<String, String> headers) {
+    int status,
+    String reason,
+    String contentType,
+    byte[] body,
+    Map<String, String> headers,
+    EventStream stream) {
+
+  /** A whole reply. */
+  public ApiReply(
+      int status, String reason, String contentType, byte[] body, Map<String, String> headers) {
+    this(status, reason, contentType, body, headers, null);
+  }
 
   /** A reply with the standard reason phrase. */
   public ApiReply(int status, String contentType, byte[] body, Map<String, String> headers) {
-    this(status, null, contentType, body, headers);
+    this(status, null, contentType, body, headers, null);
+  }
+
+  /**
+   * 200 with a Server-Sent Events stream: the head, then whatever {@code stream} produces, until
+   * the connection closes (docs/state.md, "Change feed").
+   */
+  public static ApiReply stream(EventStream stream) {
+    return new ApiReply(
+        200,
+        null,
+        "text/event-stream; charset=utf-8",
+        new byte[0],
+        Map.of("cache-control", "no-cache"),
+        java.util.Objects.requireNonNull(stream, "stream"));
   }
 
   static final String JSON = "application/json";
@@ -55,6 +82,6 @@ public record ApiReply(
 
   /** A reply with extra headers. */
   public ApiReply withHeaders(Map<String, String> extra) {
-    return new ApiReply(status, reason, contentType, body, extra);
+    return new ApiReply(status, reason, contentType, body, extra, stream);
   }
 }

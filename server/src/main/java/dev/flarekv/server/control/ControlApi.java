@@ -68,7 +68,13 @@ public final class ControlApi {
     return (request, origin) -> {
       SameOrigin.check(request);
       ControlRequest control = new ControlRequest(request, origin.principal(), params);
-      return KvOperation.call(origin, () -> ApiReply.ok(route.handler().handle(control)));
+      return KvOperation.call(
+          origin,
+          () -> {
+            Object result = route.handler().handle(control);
+            // a control may answer a whole reply of its own (the change feed's stream)
+            return result instanceof ApiReply reply ? reply : ApiReply.ok(result);
+          });
     };
   }
 

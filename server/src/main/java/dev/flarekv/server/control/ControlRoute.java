@@ -14,7 +14,10 @@ import java.util.List;
  * @param handler what the route does
  */
 public record ControlRoute(HttpMethod method, String template, Handler handler) {
-  /** What a route does: its result, the envelope's {@code result} (serialized by Jackson). */
+  /**
+   * What a route does: its result, the envelope's {@code result} (serialized by Jackson), or an
+   * {@link dev.flarekv.server.api.ApiReply} sent as it is.
+   */
   @FunctionalInterface
   public interface Handler {
     /**

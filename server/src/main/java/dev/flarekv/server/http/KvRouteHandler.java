@@ -215,6 +215,15 @@ final class KvRouteHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void write(ChannelHandlerContext ctx, ChannelState state, ApiReply reply, boolean keep) {
+    if (reply.stream() != null) {
+      // A streamed reply is the connection's last: it stays busy (so no next request is read and
+      // the idle timeout leaves it alone, see userEventTriggered) and the stream writer takes the
+      // channel until it closes.
+      state.closing = true;
+      drain(state);
+      EventStreamWriter.start(ctx, reply);
+      return;
+    }
     FullHttpResponse response = Responses.of(reply, keep);
     ChannelFuture written = ctx.writeAndFlush(response);
     state.busy = false;

@@ -9,6 +9,8 @@ import dev.flarekv.server.modes.limits.LimitsPlan;
 import dev.flarekv.server.modes.limits.LimitsPolicy;
 import dev.flarekv.server.modes.limits.UsageControl;
 import dev.flarekv.server.pipeline.KvPolicy;
+import dev.flarekv.server.watch.WatchControl;
+import dev.flarekv.server.watch.WatchedKvStore;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.clock.EmulatedClock;
 import dev.flarekv.storage.clock.KvClock;
@@ -68,6 +70,9 @@ public final class Realism {
     controls.add(new ConsistencyControl(edge));
     if (clock instanceof EmulatedClock emulated) { // always, on a KvServer
       controls.add(new ClockControl(emulated));
+    }
+    if (store instanceof WatchedKvStore watched) { // always, on a KvServer
+      controls.add(new WatchControl(watched.feed(), store));
     }
     return new Realism(policies, controls);
   }
