@@ -19,6 +19,11 @@
 const LIMIT = 5;
 const WINDOW_SECONDS = 15 * 60;
 const MIN_EXPIRATION_AHEAD = 60;
+// KV checks the 60 s minimum against its own clock when the write arrives, which is later than the
+// `nowSeconds` this attempt was counted at (a second may tick over during the read before the
+// write): near the window end, the key lives a few seconds more than the minimum rather than being
+// refused.
+const EXPIRATION_SLACK = 5;
 const KV_RETRY_AFTER_SECONDS = 1;
 const KV_OUTAGE_RETRY_AFTER_SECONDS = 30;
 
@@ -63,7 +68,11 @@ async function hit(kv, id, nowSeconds = Math.floor(Date.now() / 1000)) {
     // on Cloudflare (and flarekv --limits free|paid) a second write to this key within a second
     // throws "KV PUT failed: 429 Too Many Requests"
     await kv.put(key, JSON.stringify({ window, count: count + 1 }), {
-      expiration: Math.max(windowEnd, nowSeconds + MIN_EXPIRATION_AHEAD),
+      expiration: Math.max(
+        windowEnd,
+        nowSeconds + MIN_EXPIRATION_AHEAD,
+        Math.floor(Date.now() / 1000) + MIN_EXPIRATION_AHEAD + EXPIRATION_SLACK,
+      ),
     });
   } catch (e) {
     throw new CounterUnavailable(e);

@@ -63,6 +63,19 @@ describe("RateLimiterClient (5 attempts per 900 s, rl:login:{ip}) over AUTH_SESS
     expect(await rl.hit(ip, next)).toMatchObject({ allowed: true, remaining: 4 });
   });
 
+  it("an attempt counted a few seconds ago near the window end is still written (KV's 60 s minimum is by its own clock)", async () => {
+    // a 30 s window always ends less than 60 s ahead, so the key gets the KV minimum; the attempt
+    // was counted 3 s ago (a slow request): a minimum taken from that `now` would be refused with
+    // "Expiration times must be at least 60 seconds in the future"
+    const rl = new RateLimiterClient(env.AUTH_SESSION_KV, { windowSeconds: 30 });
+    const ip = uniqueId("192.0.2.9");
+    const before = nowSeconds();
+    expect((await rl.hit(ip, before - 3)).allowed).toBe(true);
+    const expiration = (await listEntry(env.AUTH_SESSION_KV, `rl:login:${ip}`)).expiration;
+    expect(expiration).toBeGreaterThanOrEqual(before + 60);
+    expect(expiration).toBeLessThanOrEqual(nowSeconds() + 65);
+  });
+
   it("reset forgets the attempts", async () => {
     const rl = limiter();
     const ip = uniqueId("192.0.2.3");

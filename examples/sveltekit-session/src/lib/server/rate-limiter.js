@@ -7,6 +7,10 @@
 // the limit is approximate under concurrent bursts: the usual trade-off of a KV limiter.
 
 const MIN_EXPIRATION_AHEAD = 60;
+// KV checks the 60 s minimum against its own clock when the write arrives, which is later than the
+// `now` this attempt was counted at (a second may tick over during the read before the write): near
+// the window end, the key lives a few seconds more than the minimum rather than being refused.
+const EXPIRATION_SLACK = 5;
 
 export class RateLimiterClient {
   /**
@@ -49,8 +53,9 @@ export class RateLimiterClient {
     if (count >= this.limit) {
       return { allowed: false, remaining: 0, retryAfter: Math.max(1, end - nowSeconds), resetAt: end };
     }
+    const floor = Math.floor(Date.now() / 1000) + MIN_EXPIRATION_AHEAD + EXPIRATION_SLACK;
     await this.kv.put(key, JSON.stringify({ window: start, count: count + 1 }), {
-      expiration: Math.max(end, nowSeconds + MIN_EXPIRATION_AHEAD),
+      expiration: Math.max(end, nowSeconds + MIN_EXPIRATION_AHEAD, floor),
     });
     return { allowed: true, remaining: this.limit - count - 1, retryAfter: 0, resetAt: end };
   }
