@@ -88,6 +88,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin ModesOptions modes;
 
   @Option(
+      names = "--seed",
+      paramLabel = "<file|dir>",
+      description =
+          "A seed file to apply at start and on every `flarekv reset` (repeatable; a directory"
+              + " means every *.json seed file in it). A bad seed refuses the start. See"
+              + " docs/state.md.")
+  List<Path> seeds = new ArrayList<>();
+
+  @Option(
       names = "--sync",
       description = "fsync the write-ahead log on every write (survives power loss).")
   boolean sync;
@@ -282,7 +291,8 @@ public final class ServeCommand implements Callable<Integer> {
         .withBindingPort(parseBindingPort(bindingPort))
         .withBindingNamespace(bindingNamespace)
         .withCassandra(cassandraConfig())
-        .withModes(modes.toModes());
+        .withModes(modes.toModes())
+        .withSeeds(seeds);
   }
 
   /**

@@ -74,6 +74,8 @@ public final class KvCli implements Runnable {
     root.addSubcommand("faults", new CommandLine(FaultsCommand.class, factory));
     root.addSubcommand("consistency", new CommandLine(ConsistencyCommand.class, factory));
     root.addSubcommand("usage", new CommandLine(UsageCommand.class, factory));
+    root.addSubcommand("seed", new CommandLine(SeedCommand.class, factory));
+    root.addSubcommand("reset", new CommandLine(ResetCommand.class, factory));
     CommandLine clock = new CommandLine(ClockCommand.class, factory);
     // `clock advance -5m` is a duration to refuse with its reason, not an unknown option
     clock.getSubcommands().get("advance").setUnmatchedOptionsArePositionalParams(true);

@@ -1,5 +1,6 @@
 package dev.flarekv.server;
 
+import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.server.admin.AdminDispatcher;
 import dev.flarekv.server.admin.AdminFile;
 import dev.flarekv.server.api.AccountEndpoint;
@@ -18,6 +19,10 @@ import dev.flarekv.server.http.RestDispatcher;
 import dev.flarekv.server.modes.Realism;
 import dev.flarekv.server.modes.clock.ServerClock;
 import dev.flarekv.server.pipeline.KvExecutor;
+import dev.flarekv.server.state.StateControl;
+import dev.flarekv.server.state.seed.SeedFiles;
+import dev.flarekv.server.state.seed.SeedNamespace;
+import dev.flarekv.server.state.seed.Seeder;
 import dev.flarekv.server.watch.ChangeFeed;
 import dev.flarekv.server.watch.WatchedKvStore;
 import dev.flarekv.storage.KvStore;
@@ -43,10 +48,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +111,7 @@ public final class KvServer implements AutoCloseable {
     TokenAuthenticator auth =
         new TokenAuthenticator(config.apiTokens(), config.scopedTokens(), config.metricsTokens());
     Realism.check(config.modes()); // a bad --faults file refuses the start before the store opens
+    List<SeedNamespace> seeds = readSeeds(config, clock); // so does a bad --seed file
     InetAddress bindAddress = resolve(config.host());
     if (auth.isOpen() && !bindAddress.isLoopbackAddress()) {
       throw new IllegalArgumentException(
@@ -134,6 +142,7 @@ public final class KvServer implements AutoCloseable {
         .description("Change feed streams open now (GET /flarekv/v1/namespaces/{id}/watch)")
         .register(registry);
     this.store = new WatchedKvStore(new MeteredKvStore(opened, registry), changeFeed, clock);
+    applySeeds(seeds, config, clock);
     this.sweeper =
         new ExpirySweeper(
             store,
@@ -156,7 +165,11 @@ public final class KvServer implements AutoCloseable {
     RestDispatcher dispatcher =
         new RestDispatcher(
             api,
-            new ControlApi(realism.controls()),
+            new ControlApi(
+                Stream.concat(
+                        realism.controls().stream(),
+                        Stream.of(new StateControl(store, clock, config.accountId(), seeds)))
+                    .toList()),
             executor,
             realism.policies(),
             auth,
@@ -205,6 +218,28 @@ public final class KvServer implements AutoCloseable {
       log.warn("no API token configured: the REST API is open to anyone on this machine");
     }
     ready = true;
+  }
+
+  /** The {@code --seed} files, read and checked before anything opens. */
+  private static List<SeedNamespace> readSeeds(ServerConfig config, KvClock clock) {
+    try {
+      return SeedFiles.load(config.seeds(), clock.millis());
+    } catch (KvException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** Applies the seeds before the listeners open, so the first request sees them. */
+  private void applySeeds(List<SeedNamespace> seeds, ServerConfig config, KvClock clock) {
+    if (seeds.isEmpty()) {
+      return;
+    }
+    try {
+      new Seeder(store, config.accountId()).apply(seeds, clock.millis(), account -> true);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e instanceof KvException ? new IllegalArgumentException(e.getMessage(), e) : e;
+    }
   }
 
   /** Opens the store and binds the listener; returns once the server accepts requests. */

@@ -36,6 +36,7 @@ import java.util.function.Consumer;
  * @param bodyBudgetBytes the most request-body bytes (weighted by what parsing them costs) held in
  *     memory at once over all connections; 0 for half the heap, at least 256 MiB
  * @param modes the production-realism modes (docs/modes.md); {@link Modes#OFF} by default
+ * @param seeds seed files or directories applied at start and by every reset (docs/state.md)
  */
 public record ServerConfig(
     String host,
@@ -54,7 +55,8 @@ public record ServerConfig(
     Duration requestReadTimeout,
     CassandraConfig cassandra,
     long bodyBudgetBytes,
-    Modes modes) {
+    Modes modes,
+    List<Path> seeds) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8790;
@@ -96,6 +98,7 @@ public record ServerConfig(
           "requestReadTimeout must be at least 1 ms: " + requestReadTimeout);
     }
     Objects.requireNonNull(modes, "modes");
+    seeds = List.copyOf(seeds);
     if (bodyBudgetBytes < 0) {
       throw new IllegalArgumentException("bodyBudgetBytes must be >= 0: " + bodyBudgetBytes);
     }
@@ -123,7 +126,8 @@ public record ServerConfig(
         DEFAULT_REQUEST_READ_TIMEOUT,
         null,
         0,
-        Modes.OFF);
+        Modes.OFF,
+        List.of());
   }
 
   public ServerConfig withHost(String value) {
@@ -197,6 +201,11 @@ public record ServerConfig(
     return with(d -> d.modes = value);
   }
 
+  /** Applies these seed files or directories at start and on every reset. */
+  public ServerConfig withSeeds(List<Path> value) {
+    return with(d -> d.seeds = value);
+  }
+
   private ServerConfig with(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -222,6 +231,7 @@ public record ServerConfig(
     CassandraConfig cassandra;
     long bodyBudgetBytes;
     Modes modes;
+    List<Path> seeds;
 
     Draft(ServerConfig c) {
       host = c.host;
@@ -241,6 +251,7 @@ public record ServerConfig(
       cassandra = c.cassandra;
       bodyBudgetBytes = c.bodyBudgetBytes;
       modes = c.modes;
+      seeds = c.seeds;
     }
 
     ServerConfig build() {
@@ -261,7 +272,8 @@ public record ServerConfig(
           requestReadTimeout,
           cassandra,
           bodyBudgetBytes,
-          modes);
+          modes,
+          seeds);
     }
   }
 
@@ -304,6 +316,8 @@ public record ServerConfig(
         + bodyBudgetBytes
         + ", modes="
         + modes
+        + ", seeds="
+        + seeds
         + "]";
   }
 }

@@ -41,6 +41,32 @@ public interface KvStore extends AutoCloseable {
    */
   Namespace createNamespace(String accountId, String title);
 
+  /**
+   * Creates a namespace with the given id (declarative seed files name their ids, so a Worker's
+   * binding id stays the same across runs). The default refuses: an engine that can guarantee the
+   * id is unique across accounts overrides it.
+   *
+   * @param id 32 lowercase hex characters, already validated
+   * @throws dev.flarekv.protocol.error.KvException DUPLICATE_TITLE, TOO_MANY_NAMESPACES, or
+   *     INVALID_REQUEST when another namespace (in any account) already has this id
+   * @throws UnsupportedOperationException when the engine cannot create a namespace with a chosen
+   *     id
+   */
+  default Namespace createNamespace(String accountId, String title, String id) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot create a namespace with a chosen id");
+  }
+
+  /**
+   * Every namespace of every account, in no particular order (resetting a server deletes them all).
+   *
+   * @throws UnsupportedOperationException when the engine cannot list across accounts
+   */
+  default List<Namespace> allNamespaces() {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot list the namespaces of every account");
+  }
+
   /** The namespace, if it exists and belongs to the account. */
   Optional<Namespace> namespace(NamespaceRef ref);
 

@@ -9,13 +9,10 @@ import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.json.KvJson;
 import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.validation.KvLimits;
-import dev.flarekv.protocol.validation.KvValidator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -70,7 +67,7 @@ final class BulkWriteBody {
       }
       JsonNode item = KvJson.readTree(parser);
       try {
-        entries.add(item(item, now));
+        entries.add(BulkItem.entry(item, now));
       } catch (KvException e) {
         refused = e.errorCode().exception("Bulk item " + (count - 1) + ": " + e.getMessage());
       }
@@ -89,48 +86,6 @@ final class BulkWriteBody {
   private static void requireEnd(JsonParser parser) throws IOException {
     if (parser.nextToken() != null) {
       throw new JsonParseException(parser, "trailing content after the JSON value");
-    }
-  }
-
-  private static KvEntry item(JsonNode item, long now) {
-    if (!item.isObject()) {
-      throw ErrorCode.INVALID_REQUEST.exception("each item must be an object with key and value");
-    }
-    JsonNode keyNode = item.get("key");
-    if (keyNode == null || !keyNode.isTextual()) {
-      throw ErrorCode.INVALID_REQUEST.exception("key must be a string");
-    }
-    String key = KvValidator.validateKey(keyNode.asText());
-    JsonNode valueNode = item.get("value");
-    if (valueNode == null || !valueNode.isTextual()) {
-      throw ErrorCode.INVALID_REQUEST.exception("value of \"" + key + "\" must be a string");
-    }
-    long expiration =
-        KvValidator.expirationFromJson(item.get("expiration"), item.get("expiration_ttl"), now);
-    String metadata = KvValidator.metadata(item.get("metadata"));
-    JsonNode base64 = item.get("base64");
-    if (base64 != null && !base64.isNull() && !base64.isBoolean()) {
-      throw ErrorCode.INVALID_REQUEST.exception("base64 of \"" + key + "\" must be a boolean");
-    }
-    byte[] value;
-    if (base64 != null && base64.asBoolean()) {
-      value = base64(key, valueNode.asText());
-    } else {
-      value = valueNode.asText().getBytes(StandardCharsets.UTF_8);
-    }
-    KvValidator.valueSize(value.length);
-    return new KvEntry(key, value, metadata, expiration);
-  }
-
-  /** Standard base64 (URL-safe alphabet and line breaks tolerated); anything else is a 400. */
-  private static byte[] base64(String key, String text) {
-    String compact = text.replaceAll("[\\r\\n\\t ]", "");
-    try {
-      return compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0
-          ? Base64.getUrlDecoder().decode(compact)
-          : Base64.getDecoder().decode(compact);
-    } catch (IllegalArgumentException e) {
-      throw ErrorCode.INVALID_REQUEST.exception("value of \"" + key + "\" is not valid base64");
     }
   }
 }

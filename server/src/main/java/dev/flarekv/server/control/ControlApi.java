@@ -53,7 +53,8 @@ public final class ControlApi {
       pathKnown = true;
       if (route.method().equals(method)) {
         String name = "flarekv/v1/" + route.template();
-        return new RestApi.Route(name, null, limit, call(route, params), null, null);
+        BodyLimit routeLimit = route.bodyLimit() != null ? route.bodyLimit() : limit;
+        return new RestApi.Route(name, null, routeLimit, call(route, params), null, null);
       }
     }
     KvException failure =

@@ -101,8 +101,17 @@ public final class InMemoryKvStore implements KvStore {
 
   @Override
   public Namespace createNamespace(String accountId, String title) {
+    return createNamespace(accountId, title, null);
+  }
+
+  @Override
+  public Namespace createNamespace(String accountId, String title, String chosenId) {
     ensureOpen();
     synchronized (catalogLock) {
+      if (chosenId != null && spaces.containsKey(chosenId)) {
+        throw ErrorCode.INVALID_REQUEST.exception(
+            "A namespace with id " + chosenId + " already exists");
+      }
       List<Namespace> owned = namespaces(accountId);
       if (owned.stream().anyMatch(ns -> ns.title().equals(title))) {
         throw ErrorCode.DUPLICATE_TITLE.exception();
@@ -110,11 +119,21 @@ public final class InMemoryKvStore implements KvStore {
       if (owned.size() >= MAX_NAMESPACES_PER_ACCOUNT) {
         throw ErrorCode.TOO_MANY_NAMESPACES.exception();
       }
-      String id = UUID.randomUUID().toString().replace("-", "");
+      String id = chosenId != null ? chosenId : UUID.randomUUID().toString().replace("-", "");
       Namespace created = new Namespace(id, accountId, title);
       spaces.put(id, new Space(created));
       return created;
     }
+  }
+
+  @Override
+  public List<Namespace> allNamespaces() {
+    ensureOpen();
+    List<Namespace> result = new ArrayList<>();
+    for (Space space : spaces.values()) {
+      result.add(space.namespace);
+    }
+    return result;
   }
 
   @Override

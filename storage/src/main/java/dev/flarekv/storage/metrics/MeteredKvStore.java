@@ -77,6 +77,16 @@ public final class MeteredKvStore implements KvStore {
   }
 
   @Override
+  public Namespace createNamespace(String accountId, String title, String id) {
+    return timed("createNamespace", () -> delegate.createNamespace(accountId, title, id));
+  }
+
+  @Override
+  public List<Namespace> allNamespaces() {
+    return timed("namespaces", delegate::allNamespaces);
+  }
+
+  @Override
   public Optional<Namespace> namespace(NamespaceRef ref) {
     return timed("namespace", () -> delegate.namespace(ref), Optional::isEmpty);
   }

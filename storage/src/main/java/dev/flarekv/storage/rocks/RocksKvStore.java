@@ -86,6 +86,16 @@ final class RocksKvStore implements KvStore {
   }
 
   @Override
+  public Namespace createNamespace(String accountId, String title, String id) {
+    return call("create namespace", () -> catalog.create(accountId, title, id));
+  }
+
+  @Override
+  public List<Namespace> allNamespaces() {
+    return call("list namespaces", catalog::all);
+  }
+
+  @Override
   public Optional<Namespace> namespace(NamespaceRef ref) {
     return call(
         "get namespace",

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,6 +98,14 @@ final class RocksNamespaces {
     return ErrorCode.NAMESPACE_NOT_FOUND.exception(op + ": 'namespace not found'");
   }
 
+  List<Namespace> all() {
+    List<Namespace> result = new ArrayList<>();
+    for (Space space : byId.values()) {
+      result.add(space.namespace);
+    }
+    return result;
+  }
+
   List<Namespace> list(String accountId) {
     List<Namespace> result = new ArrayList<>();
     for (Space space : byId.values()) {
@@ -108,6 +117,11 @@ final class RocksNamespaces {
   }
 
   Namespace create(String accountId, String title) throws RocksDBException {
+    return create(accountId, title, null);
+  }
+
+  /** Creates with {@code chosenId} (32 lowercase hex characters), or a random id when null. */
+  Namespace create(String accountId, String title, String chosenId) throws RocksDBException {
     catalogLock.lock();
     try {
       Map<String, Space> owned = byAccount.getOrDefault(accountId, Map.of());
@@ -119,10 +133,19 @@ final class RocksNamespaces {
       }
       byte[] id = new byte[KeyCodec.ID_BYTES];
       String hex;
-      do {
-        random.nextBytes(id);
-        hex = KeyCodec.formatId(id);
-      } while (byId.containsKey(hex));
+      if (chosenId != null) {
+        if (byId.containsKey(chosenId)) {
+          throw ErrorCode.INVALID_REQUEST.exception(
+              "A namespace with id " + chosenId + " already exists");
+        }
+        id = HexFormat.of().parseHex(chosenId);
+        hex = chosenId;
+      } else {
+        do {
+          random.nextBytes(id);
+          hex = KeyCodec.formatId(id);
+        } while (byId.containsKey(hex));
+      }
       Namespace namespace = new Namespace(hex, accountId, title);
       handles.db.put(handles.namespaces, handles.writeOptions, id, encode(namespace));
       add(new Space(id, namespace));
