@@ -9,6 +9,7 @@ import dev.flarekv.server.modes.limits.LimitsPlan;
 import dev.flarekv.server.modes.limits.LimitsPolicy;
 import dev.flarekv.server.modes.limits.UsageControl;
 import dev.flarekv.server.pipeline.KvPolicy;
+import dev.flarekv.server.state.ForkControl;
 import dev.flarekv.storage.KvStore;
 import dev.flarekv.storage.clock.EmulatedClock;
 import dev.flarekv.storage.clock.KvClock;
@@ -69,6 +70,7 @@ public final class Realism {
     if (clock instanceof EmulatedClock emulated) { // always, on a KvServer
       controls.add(new ClockControl(emulated));
     }
+    controls.add(new ForkControl(store)); // docs/state.md
     return new Realism(policies, controls);
   }
 
