@@ -46,7 +46,7 @@ class HelpAndAliasesTest extends CliServerTest {
   @Test
   void everyCommandHasHelp() {
     List<List<String>> paths = commandPaths();
-    assertThat(paths).hasSize(1 + 3 + 4 + 4 + 3);
+    assertThat(paths).hasSize(1 + 3 + 5 + 4 + 3); // kv; namespace, key, bulk; their leaves
     for (List<String> path : paths) {
       List<String> args = new ArrayList<>(path);
       args.add("--help");
