@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
       NamespaceCreateCommand.class,
       NamespaceListCommand.class,
       NamespaceDeleteCommand.class,
-      NamespaceRenameCommand.class
+      NamespaceRenameCommand.class,
+      NamespaceForkCommand.class
     })
 final class NamespaceCommand implements Runnable {
   @Spec CommandSpec spec;

@@ -3,6 +3,7 @@ package dev.flarekv.cli;
 import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.model.Namespace;
+import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,27 +48,33 @@ final class NamespaceCreateCommand extends LeafCommand {
       throw e;
     }
     out().println("\u2728 Success!");
-    out()
-        .println(
-            "To access your new KV Namespace in your Worker, add the following snippet to your"
-                + " configuration file:");
-    Optional<WranglerConfig> config = connection.config(io);
-    boolean toml = config.map(c -> WranglerConfig.isToml(c.path())).orElse(true);
     String name = binding != null ? binding : bindingName(namespace);
-    String idField = preview ? "preview_id" : "id";
+    printSnippet(out(), connection.config(io), name, preview ? "preview_id" : "id", created.id());
+  }
+
+  /**
+   * Prints wrangler's "add the following snippet" lines for a new namespace, in TOML unless the
+   * project's wrangler config is JSON.
+   */
+  static void printSnippet(
+      PrintWriter out, Optional<WranglerConfig> config, String name, String idField, String id) {
+    out.println(
+        "To access your new KV Namespace in your Worker, add the following snippet to your"
+            + " configuration file:");
+    boolean toml = config.map(c -> WranglerConfig.isToml(c.path())).orElse(true);
     if (toml) {
-      out().println("[[kv_namespaces]]");
-      out().println("binding = \"" + name + "\"");
-      out().println(idField + " = \"" + created.id() + "\"");
+      out.println("[[kv_namespaces]]");
+      out.println("binding = \"" + name + "\"");
+      out.println(idField + " = \"" + id + "\"");
     } else {
-      out().println("{");
-      out().println("  \"kv_namespaces\": [");
-      out().println("    {");
-      out().println("      \"binding\": \"" + name + "\",");
-      out().println("      \"" + idField + "\": \"" + created.id() + "\"");
-      out().println("    }");
-      out().println("  ]");
-      out().println("}");
+      out.println("{");
+      out.println("  \"kv_namespaces\": [");
+      out.println("    {");
+      out.println("      \"binding\": \"" + name + "\",");
+      out.println("      \"" + idField + "\": \"" + id + "\"");
+      out.println("    }");
+      out.println("  ]");
+      out.println("}");
     }
   }
 

@@ -46,7 +46,8 @@ class HelpAndAliasesTest extends CliServerTest {
   @Test
   void everyCommandHasHelp() {
     List<List<String>> paths = commandPaths();
-    assertThat(paths).hasSize(1 + 3 + 4 + 4 + 3 + 2); // ... + pull, push
+    // kv; namespace, key, bulk; their leaves (namespace: + fork); pull, push
+    assertThat(paths).hasSize(1 + 3 + 5 + 4 + 3 + 2);
     for (List<String> path : paths) {
       List<String> args = new ArrayList<>(path);
       args.add("--help");

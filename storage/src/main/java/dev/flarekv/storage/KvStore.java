@@ -1,5 +1,7 @@
 package dev.flarekv.storage;
 
+import dev.flarekv.protocol.error.ErrorCode;
+import dev.flarekv.protocol.model.KeyInfo;
 import dev.flarekv.protocol.model.KeyPage;
 import dev.flarekv.protocol.model.KvEntry;
 import dev.flarekv.protocol.model.Namespace;
@@ -32,6 +34,8 @@ import java.util.Optional;
  * Implementations are thread-safe. Calls may block on disk: never call them on an event loop.
  */
 public interface KvStore extends AutoCloseable {
+  /** How many keys {@link #forkNamespace}'s default copies per page. */
+  int FORK_PAGE = 1000;
 
   /**
    * Creates a namespace with a fresh random 32-hex id.
@@ -94,6 +98,49 @@ public interface KvStore extends AutoCloseable {
    * @throws dev.flarekv.protocol.error.KvException NAMESPACE_NOT_FOUND
    */
   void deleteNamespace(NamespaceRef ref);
+
+  /**
+   * Creates a namespace titled {@code title} in the source's account holding a copy of every live
+   * key of {@code source}: value, metadata and expiration (absolute, unchanged). Expired keys are
+   * not copied. The new namespace is independent of the source: later writes to one never show in
+   * the other.
+   *
+   * <p>The default copies page by page ({@link #list}, {@link #getAll}, {@link #putAll}) into a
+   * namespace it created first, so the new namespace is visible, partly filled, while the copy
+   * runs; keys written to the source meanwhile may or may not be copied. On a failure it deletes
+   * the new namespace. Engines that can do better (RocksDB: one consistent view of the source, and
+   * the new namespace appears only once it is complete) override it.
+   *
+   * @return the new namespace
+   * @throws dev.flarekv.protocol.error.KvException NAMESPACE_NOT_FOUND for the source,
+   *     DUPLICATE_TITLE or TOO_MANY_NAMESPACES for the title (nothing is created then)
+   */
+  default Namespace forkNamespace(NamespaceRef source, String title) {
+    if (namespace(source).isEmpty()) {
+      throw ErrorCode.NAMESPACE_NOT_FOUND.exception("fork namespace: 'namespace not found'");
+    }
+    Namespace created = createNamespace(source.accountId(), title);
+    try {
+      String after = null;
+      KeyPage page;
+      do {
+        page = list(source, "", after, FORK_PAGE);
+        List<String> names = page.keys().stream().map(KeyInfo::name).toList();
+        if (!names.isEmpty()) {
+          putAll(created.ref(), List.copyOf(getAll(source, names).values()));
+          after = names.get(names.size() - 1);
+        }
+      } while (!page.listComplete());
+    } catch (RuntimeException e) {
+      try {
+        deleteNamespace(created.ref());
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    return created;
+  }
 
   /** The live (unexpired) entry for the key. */
   Optional<KvEntry> get(NamespaceRef ref, String key);

@@ -9,6 +9,7 @@ import dev.flarekv.server.modes.limits.LimitsPlan;
 import dev.flarekv.server.modes.limits.LimitsPolicy;
 import dev.flarekv.server.modes.limits.UsageControl;
 import dev.flarekv.server.pipeline.KvPolicy;
+import dev.flarekv.server.state.ForkControl;
 import dev.flarekv.server.watch.WatchControl;
 import dev.flarekv.server.watch.WatchedKvStore;
 import dev.flarekv.storage.KvStore;
@@ -74,6 +75,7 @@ public final class Realism {
     if (store instanceof WatchedKvStore watched) { // always, on a KvServer
       controls.add(new WatchControl(watched.feed(), store));
     }
+    controls.add(new ForkControl(store)); // docs/state.md
     return new Realism(policies, controls);
   }
 

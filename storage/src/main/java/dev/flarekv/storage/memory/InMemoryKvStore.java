@@ -192,6 +192,43 @@ public final class InMemoryKvStore implements KvStore {
     }
   }
 
+  /**
+   * Copies under the catalog lock and the source's write lock, so the copy is one consistent view
+   * of the source and the new namespace appears whole.
+   */
+  @Override
+  public Namespace forkNamespace(NamespaceRef source, String title) {
+    ensureOpen();
+    synchronized (catalogLock) {
+      Space from = enter(source, "fork namespace", true);
+      try {
+        List<Namespace> owned = namespaces(source.accountId());
+        if (owned.stream().anyMatch(ns -> ns.title().equals(title))) {
+          throw ErrorCode.DUPLICATE_TITLE.exception();
+        }
+        if (owned.size() >= MAX_NAMESPACES_PER_ACCOUNT) {
+          throw ErrorCode.TOO_MANY_NAMESPACES.exception();
+        }
+        String id = UUID.randomUUID().toString().replace("-", "");
+        Space copy = new Space(new Namespace(id, source.accountId(), title));
+        long now = clock.millis();
+        for (Map.Entry<byte[], Stored> e : from.data.entrySet()) {
+          Stored stored = e.getValue();
+          if (!KvEntry.isExpiredAt(stored.expiration, now)) {
+            copy.data.put(e.getKey(), stored);
+            if (stored.expiration != 0) {
+              expiryIndex.add(new IndexEntry(stored.expiration, id, e.getKey()));
+            }
+          }
+        }
+        spaces.put(id, copy);
+        return copy.namespace;
+      } finally {
+        from.lock.writeLock().unlock();
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- reads
 
   @Override

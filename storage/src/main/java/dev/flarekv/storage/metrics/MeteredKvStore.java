@@ -102,6 +102,11 @@ public final class MeteredKvStore implements KvStore {
   }
 
   @Override
+  public Namespace forkNamespace(NamespaceRef source, String title) {
+    return timed("forkNamespace", () -> delegate.forkNamespace(source, title));
+  }
+
+  @Override
   public Namespace renameNamespace(NamespaceRef ref, String title) {
     return timed("renameNamespace", () -> delegate.renameNamespace(ref, title));
   }

@@ -55,6 +55,7 @@ final class RocksKvStore implements KvStore {
   private final TrackedIterator.Registry iterators = new TrackedIterator.Registry();
   private final RocksExpirySweep sweep;
   private final RocksSpaceUse spaceUse;
+  private final RocksFork fork;
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private boolean closed; // guarded by lifecycle
 
@@ -64,6 +65,7 @@ final class RocksKvStore implements KvStore {
     this.catalog = RocksNamespaces.load(handles);
     this.sweep = new RocksExpirySweep(handles, stripes, iterators, clock);
     this.spaceUse = new RocksSpaceUse(handles);
+    this.fork = new RocksFork(handles, catalog, iterators, sweep, spaceUse, clock);
   }
 
   /** A step that may fail inside RocksDB. */
@@ -127,6 +129,12 @@ final class RocksKvStore implements KvStore {
           catalog.delete(ref);
           return null;
         });
+  }
+
+  /** A consistent copy that appears whole or not at all: see {@link RocksFork}. */
+  @Override
+  public Namespace forkNamespace(NamespaceRef source, String title) {
+    return inNamespace(source, "fork namespace", space -> fork.fork(space, title));
   }
 
   // ---------------------------------------------------------------- reads

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -58,6 +60,8 @@ final class RocksNamespaces {
   private final Map<String, Space> byId = new ConcurrentHashMap<>();
   // account id -> title -> space; guarded by catalogLock
   private final Map<String, Map<String, Space>> byAccount = new HashMap<>();
+  // ids of reserved namespaces not yet published; guarded by catalogLock
+  private final Set<String> pending = new HashSet<>();
 
   private RocksNamespaces(RocksHandles handles) {
     this.handles = handles;
@@ -131,28 +135,90 @@ final class RocksNamespaces {
       if (owned.size() >= MAX_NAMESPACES_PER_ACCOUNT) {
         throw ErrorCode.TOO_MANY_NAMESPACES.exception();
       }
-      byte[] id = new byte[KeyCodec.ID_BYTES];
-      String hex;
-      if (chosenId != null) {
-        if (byId.containsKey(chosenId)) {
-          throw ErrorCode.INVALID_REQUEST.exception(
-              "A namespace with id " + chosenId + " already exists");
-        }
-        id = HexFormat.of().parseHex(chosenId);
-        hex = chosenId;
-      } else {
-        do {
-          random.nextBytes(id);
-          hex = KeyCodec.formatId(id);
-        } while (byId.containsKey(hex));
-      }
-      Namespace namespace = new Namespace(hex, accountId, title);
-      handles.db.put(handles.namespaces, handles.writeOptions, id, encode(namespace));
-      add(new Space(id, namespace));
-      return namespace;
+      Space space =
+          chosenId == null ? newSpace(accountId, title) : chosenSpace(accountId, title, chosenId);
+      handles.db.put(handles.namespaces, handles.writeOptions, space.id, encode(space.namespace));
+      add(space);
+      return space.namespace;
     } finally {
       catalogLock.unlock();
     }
+  }
+
+  /**
+   * Holds a title for a namespace that is being filled (a fork): creating or renaming another
+   * namespace to it is refused as a duplicate, but nothing finds the namespace by id or lists it
+   * until {@link #publish}. Every reservation ends in {@link #publish} or {@link #release}.
+   *
+   * @throws KvException DUPLICATE_TITLE, TOO_MANY_NAMESPACES
+   */
+  Space reserve(String accountId, String title) {
+    catalogLock.lock();
+    try {
+      Map<String, Space> owned = byAccount.getOrDefault(accountId, Map.of());
+      if (owned.containsKey(title)) {
+        throw ErrorCode.DUPLICATE_TITLE.exception();
+      }
+      if (owned.size() >= MAX_NAMESPACES_PER_ACCOUNT) {
+        throw ErrorCode.TOO_MANY_NAMESPACES.exception();
+      }
+      Space space = newSpace(accountId, title);
+      pending.add(space.namespace.id());
+      byAccount.computeIfAbsent(accountId, account -> new HashMap<>()).put(title, space);
+      return space;
+    } finally {
+      catalogLock.unlock();
+    }
+  }
+
+  /**
+   * Makes a reserved namespace visible: writes its record with {@code lastBatch} (the batch's other
+   * records land with it, atomically), then lists it.
+   */
+  void publish(Space reserved, WriteBatch lastBatch) throws RocksDBException {
+    catalogLock.lock();
+    try {
+      lastBatch.put(handles.namespaces, reserved.id, encode(reserved.namespace));
+      handles.db.write(handles.writeOptions, lastBatch);
+      byId.put(reserved.namespace.id(), reserved);
+      pending.remove(reserved.namespace.id());
+    } finally {
+      catalogLock.unlock();
+    }
+  }
+
+  /** Gives up a reservation that was not published: its title is free again. */
+  void release(Space reserved) {
+    catalogLock.lock();
+    try {
+      Map<String, Space> owned = byAccount.get(reserved.namespace.accountId());
+      if (owned != null) {
+        owned.remove(reserved.namespace.title(), reserved);
+      }
+      pending.remove(reserved.namespace.id());
+    } finally {
+      catalogLock.unlock();
+    }
+  }
+
+  /** A space with the caller's id, refused when a namespace, published or reserved, has it. */
+  private Space chosenSpace(String accountId, String title, String chosenId) {
+    if (byId.containsKey(chosenId) || pending.contains(chosenId)) {
+      throw ErrorCode.INVALID_REQUEST.exception(
+          "A namespace with id " + chosenId + " already exists");
+    }
+    return new Space(HexFormat.of().parseHex(chosenId), new Namespace(chosenId, accountId, title));
+  }
+
+  /** A space with a fresh random id that no namespace, published or reserved, has. */
+  private Space newSpace(String accountId, String title) {
+    byte[] id = new byte[KeyCodec.ID_BYTES];
+    String hex;
+    do {
+      random.nextBytes(id);
+      hex = KeyCodec.formatId(id);
+    } while (byId.containsKey(hex) || pending.contains(hex));
+    return new Space(id, new Namespace(hex, accountId, title));
   }
 
   Namespace rename(NamespaceRef ref, String title) throws RocksDBException {
