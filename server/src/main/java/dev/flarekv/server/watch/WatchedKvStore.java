@@ -87,6 +87,22 @@ public final class WatchedKvStore implements KvStore {
   }
 
   @Override
+  public Namespace createNamespace(String accountId, String title, String id) {
+    return delegate.createNamespace(accountId, title, id);
+  }
+
+  @Override
+  public List<Namespace> allNamespaces() {
+    return delegate.allNamespaces();
+  }
+
+  /** A fork fills a namespace nobody can be watching yet: nothing to report. */
+  @Override
+  public Namespace forkNamespace(NamespaceRef source, String title) {
+    return delegate.forkNamespace(source, title);
+  }
+
+  @Override
   public Optional<Namespace> namespace(NamespaceRef ref) {
     return delegate.namespace(ref);
   }
