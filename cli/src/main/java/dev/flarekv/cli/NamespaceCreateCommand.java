@@ -38,18 +38,23 @@ final class NamespaceCreateCommand extends LeafCommand {
     try {
       created = client.createNamespace(title);
     } catch (KvException e) {
-      if (e.errorCode() == ErrorCode.DUPLICATE_TITLE) {
-        throw new UserError(
-            "A KV namespace with the title \""
-                + title
-                + "\" already exists. You can list existing namespaces with their IDs by running:"
-                + " flarekv kv namespace list. Or choose a different namespace name.");
-      }
-      throw e;
+      throw duplicateTitleOr(e, title);
     }
     out().println("\u2728 Success!");
     String name = binding != null ? binding : bindingName(namespace);
     printSnippet(out(), connection.config(io), name, preview ? "preview_id" : "id", created.id());
+  }
+
+  /** wrangler's words for a title the account already has (code 10014), else {@code e} itself. */
+  static RuntimeException duplicateTitleOr(KvException e, String title) {
+    if (e.errorCode() != ErrorCode.DUPLICATE_TITLE) {
+      return e;
+    }
+    return new UserError(
+        "A KV namespace with the title \""
+            + title
+            + "\" already exists. You can list existing namespaces with their IDs by running:"
+            + " flarekv kv namespace list. Or choose a different namespace name.");
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.flarekv.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flarekv.protocol.error.ErrorCode;
 import dev.flarekv.protocol.error.KvException;
 import dev.flarekv.protocol.json.KvJson;
 import java.net.URLEncoder;
@@ -60,14 +59,7 @@ final class NamespaceForkCommand extends LeafCommand {
     try {
       created = controls().post(path, KvJson.mapper().createObjectNode().put("title", title));
     } catch (KvException e) {
-      if (e.errorCode() == ErrorCode.DUPLICATE_TITLE) {
-        throw new UserError(
-            "A KV namespace with the title \""
-                + title
-                + "\" already exists. You can list existing namespaces with their IDs by running:"
-                + " flarekv kv namespace list. Or choose a different title.");
-      }
-      throw e;
+      throw NamespaceCreateCommand.duplicateTitleOr(e, title);
     }
     out().println("\u2728 Success!");
     String name = binding != null ? binding : NamespaceCreateCommand.bindingName(title);

@@ -128,13 +128,7 @@ final class RocksNamespaces {
   Namespace create(String accountId, String title, String chosenId) throws RocksDBException {
     catalogLock.lock();
     try {
-      Map<String, Space> owned = byAccount.getOrDefault(accountId, Map.of());
-      if (owned.containsKey(title)) {
-        throw ErrorCode.DUPLICATE_TITLE.exception();
-      }
-      if (owned.size() >= MAX_NAMESPACES_PER_ACCOUNT) {
-        throw ErrorCode.TOO_MANY_NAMESPACES.exception();
-      }
+      requireRoomFor(accountId, title);
       Space space =
           chosenId == null ? newSpace(accountId, title) : chosenSpace(accountId, title, chosenId);
       handles.db.put(handles.namespaces, handles.writeOptions, space.id, encode(space.namespace));
@@ -155,13 +149,7 @@ final class RocksNamespaces {
   Space reserve(String accountId, String title) {
     catalogLock.lock();
     try {
-      Map<String, Space> owned = byAccount.getOrDefault(accountId, Map.of());
-      if (owned.containsKey(title)) {
-        throw ErrorCode.DUPLICATE_TITLE.exception();
-      }
-      if (owned.size() >= MAX_NAMESPACES_PER_ACCOUNT) {
-        throw ErrorCode.TOO_MANY_NAMESPACES.exception();
-      }
+      requireRoomFor(accountId, title);
       Space space = newSpace(accountId, title);
       pending.add(space.namespace.id());
       byAccount.computeIfAbsent(accountId, account -> new HashMap<>()).put(title, space);
@@ -198,6 +186,22 @@ final class RocksNamespaces {
       pending.remove(reserved.namespace.id());
     } finally {
       catalogLock.unlock();
+    }
+  }
+
+  /**
+   * Refuses a new namespace (created or reserved) the account has no room for: its title is taken,
+   * or it holds the most namespaces an account may. Called under the catalog lock.
+   *
+   * @throws KvException DUPLICATE_TITLE, TOO_MANY_NAMESPACES
+   */
+  private void requireRoomFor(String accountId, String title) {
+    Map<String, Space> owned = byAccount.getOrDefault(accountId, Map.of());
+    if (owned.containsKey(title)) {
+      throw ErrorCode.DUPLICATE_TITLE.exception();
+    }
+    if (owned.size() >= MAX_NAMESPACES_PER_ACCOUNT) {
+      throw ErrorCode.TOO_MANY_NAMESPACES.exception();
     }
   }
 
