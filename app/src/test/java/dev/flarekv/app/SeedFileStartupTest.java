@@ -2,17 +2,10 @@ package dev.flarekv.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flarekv.cli.CliIo;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code flarekv serve --seed FILE} refuses a bad seed with one line naming file, item and rule.
@@ -27,30 +20,10 @@ class SeedFileStartupTest {
         seed,
         "{\"namespaces\":[{\"title\":\"CACHE_KV\",\"keys\":[{\"key\":\"a\",\"value\":\"1\"},"
             + "{\"key\":\"b\",\"value\":2}]}]}");
-    StringWriter err = new StringWriter();
-    CommandLine cmd =
-        Flarekv.commandLine(
-            new CliIo(
-                new ByteArrayOutputStream(),
-                new ByteArrayInputStream(new byte[0]),
-                Map.of(),
-                dir,
-                false));
-    cmd.setErr(new PrintWriter(err, true));
     Path data = dir.resolve("data");
-    int code =
-        cmd.execute(
-            "serve",
-            "--port",
-            "0",
-            "--binding-port",
-            "0",
-            "--data-dir",
-            data.toString(),
-            "--seed",
-            seed.toString());
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString().strip())
+    RefusedServe r = RefusedServe.run(dir, data, "--seed", seed.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
         .isEqualTo(
             "flarekv: Bad seed: "
                 + seed

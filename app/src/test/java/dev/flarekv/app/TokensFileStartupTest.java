@@ -2,17 +2,10 @@ package dev.flarekv.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flarekv.cli.CliIo;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code flarekv serve --tokens-file} refuses a malformed file with one line naming it. */
 class TokensFileStartupTest {
@@ -22,29 +15,9 @@ class TokensFileStartupTest {
   void malformedLine_failsStartWithFileAndLine_andNoToken() throws Exception {
     Path tokens = dir.resolve("tokens.txt");
     Files.writeString(tokens, "# ok\ngood-token acct-a\nsecret-token-xyz acct-a bad\n");
-    StringWriter err = new StringWriter();
-    CommandLine cmd =
-        Flarekv.commandLine(
-            new CliIo(
-                new ByteArrayOutputStream(),
-                new ByteArrayInputStream(new byte[0]),
-                Map.of(),
-                dir,
-                false));
-    cmd.setErr(new PrintWriter(err, true));
-    int code =
-        cmd.execute(
-            "serve",
-            "--port",
-            "0",
-            "--binding-port",
-            "0",
-            "--data-dir",
-            dir.resolve("data").toString(),
-            "--tokens-file",
-            tokens.toString());
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString().strip())
+    RefusedServe r = RefusedServe.run(dir, dir.resolve("data"), "--tokens-file", tokens.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
         .isEqualTo(
             "flarekv: tokens file "
                 + tokens
